@@ -1,0 +1,70 @@
+/** The `flowyte` command: serve | init | mcp. */
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { loadConfig } from './config.ts';
+import { createServices } from './services.ts';
+import { createApp } from './http/app.ts';
+import { SECRET_KEY_SCOPES } from './auth/scopes.ts';
+import { serveMcpStdio } from './mcp/stdio.ts';
+import { parseMcpOptions } from './mcp/selection.ts';
+
+const USAGE = `usage: flowyte <command>
+
+  serve                      start the API, MCP (/mcp) and docs (/docs) server
+  init [--name N] [--email E] create an organization; prints its secret key and a dashboard session token
+  mcp [--toolsets a,b] [--read-only] [--profile discovery]
+                             serve MCP over stdio as the key in FLOWYTE_API_KEY
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const services = createServices(config);
+      const app = createApp(services);
+      serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+        process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
+      });
+      return;
+    }
+    case 'init': {
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' } } });
+      const services = createServices(config);
+      const created = services.credentials.bootstrapOrg(values.name ?? 'My organization', values.email ?? 'owner@example.com', SECRET_KEY_SCOPES);
+      process.stdout.write(
+        [
+          `Created organization ${created.org.id} (${created.org.name}).`,
+          `Secret key (shown once, store it now):`,
+          `  FLOWYTE_API_KEY=${created.apiKey.secret}`,
+          `Dashboard session token:`,
+          `  ${created.session.token}`,
+          '',
+        ].join('\n'),
+      );
+      services.db.close();
+      return;
+    }
+    case 'mcp': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { toolsets: { type: 'string' }, 'read-only': { type: 'boolean' }, profile: { type: 'string' } },
+      });
+      const options = parseMcpOptions({
+        toolsets: values.toolsets,
+        readonly: values['read-only'] ? 'true' : undefined,
+        profile: values.profile,
+      });
+      serveMcpStdio(createServices(config), options);
+      return;
+    }
+    default:
+      process.stderr.write(USAGE);
+      process.exitCode = command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`flowyte: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

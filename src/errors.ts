@@ -1,0 +1,104 @@
+/** One error type for the whole platform; `toProblem()` is the only formatter. */
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+interface ErrorKind {
+  status: number;
+  title: string;
+}
+
+/** The one table mapping a stable problem `code` to its HTTP status and title. */
+export const ERROR_CODES = {
+  validation_error: { status: 400, title: 'Validation failure' },
+  invalid_cursor: { status: 400, title: 'Invalid cursor' },
+  invalid_json: { status: 400, title: 'Malformed JSON body' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  insufficient_scope: { status: 403, title: 'Insufficient scope' },
+  origin_not_allowed: { status: 403, title: 'Origin not allowed' },
+  dashboard_session_required: { status: 403, title: 'Dashboard session required' },
+  operation_reserved: { status: 403, title: 'Reserved operation' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  version_conflict: { status: 409, title: 'Version conflict' },
+  publish_conflict: { status: 409, title: 'Publish conflict' },
+  no_published_version: { status: 409, title: 'No published version' },
+  idempotency_in_progress: { status: 409, title: 'Idempotent request in progress' },
+  confirmation_required: { status: 409, title: 'Confirmation required' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },
+  unprocessable: { status: 422, title: 'Unprocessable request' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export interface FlowyteErrorOptions {
+  errors?: FieldError[];
+  /** Extra members placed on the problem document (RFC 9457 extensions). */
+  extensions?: Record<string, unknown>;
+  /** Response headers the problem needs (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class FlowyteError extends Error {
+  readonly code: ErrorCode;
+  readonly errors?: FieldError[];
+  readonly extensions?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+
+  constructor(code: ErrorCode, detail: string, options: FlowyteErrorOptions = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'FlowyteError';
+    this.code = code;
+    this.errors = options.errors;
+    this.extensions = options.extensions;
+    this.headers = options.headers;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+/** A resource that does not exist in the caller's org (never reveals whether it exists elsewhere). */
+export function notFound(kind: string, id: string): FlowyteError {
+  return new FlowyteError('not_found', `${kind} ${id} was not found`);
+}
+
+const PROBLEM_BASE = 'https://docs.flowyte.com/errors/';
+
+/** Turn any thrown value into an RFC 9457 problem. Unknown errors never leak their message. */
+export function toProblem(error: unknown, instance?: string): Problem {
+  const known = error instanceof FlowyteError ? error : null;
+  const code: ErrorCode = known?.code ?? 'internal_error';
+  const kind = ERROR_CODES[code];
+  const problem: Problem = {
+    type: PROBLEM_BASE + code,
+    title: kind.title,
+    status: kind.status,
+    detail: known?.message ?? 'An unexpected error occurred; it has been logged.',
+    code,
+  };
+  if (instance) problem.instance = instance;
+  if (known?.errors?.length) problem.errors = known.errors;
+  for (const [name, value] of Object.entries(known?.extensions ?? {})) if (!(name in problem)) problem[name] = value;
+  return problem;
+}

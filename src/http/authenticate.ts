@@ -1,0 +1,29 @@
+/** Bearer-credential middleware shared by /api/v1 and /mcp: actor, Origin rule, rate limits. */
+import type { MiddlewareHandler } from 'hono';
+import { FlowyteError } from '../errors.ts';
+import { resolveActor, type Actor } from '../auth/actor.ts';
+import type { Services } from '../services.ts';
+import { RateLimiter, rateLimitHeaders, takeBoth } from './rate-limit.ts';
+
+export type AppEnv = { Variables: { actor: Actor; requestId: string } };
+
+/** A publishable key only works from the origins it lists. */
+export function checkOrigin(actor: Actor, origin: string | undefined): void {
+  if (actor.type !== 'visitor') return;
+  if (!origin || !actor.allowedOrigins?.includes(origin)) {
+    throw new FlowyteError('origin_not_allowed', `origin ${origin ?? '(none)'} is not allowed for this publishable key`);
+  }
+}
+
+export function authenticate(services: Services): MiddlewareHandler<AppEnv> {
+  const orgLimiter = new RateLimiter(services.config.orgRateLimitPerMinute);
+  const keyLimiter = new RateLimiter(services.config.keyRateLimitPerMinute);
+  return async function authenticateRequest(c, next) {
+    const actor = resolveActor(services.credentials, c.req.header('authorization'));
+    checkOrigin(actor, c.req.header('origin'));
+    c.set('actor', actor);
+    const limits = takeBoth(orgLimiter, keyLimiter, actor.orgId, actor.id);
+    await next();
+    for (const [name, value] of Object.entries(rateLimitHeaders(limits))) c.res.headers.set(name, value);
+  };
+}

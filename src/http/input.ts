@@ -1,0 +1,63 @@
+/** Gather a tool's input from a REST request: path params, query string or JSON body, headers. */
+import type { Context } from 'hono';
+import { jsonSchemaOf } from '../tools/json-schema.ts';
+import { FlowyteError } from '../errors.ts';
+import type { Tool } from '../tools/types.ts';
+
+type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'other';
+
+/** The JSON type of each top-level input field, for turning query strings into values. */
+export function fieldKinds(tool: Tool): Map<string, FieldKind> {
+  const schema = jsonSchemaOf(tool.input, 'input') as { properties?: Record<string, { type?: string | string[] }> };
+  const kinds = new Map<string, FieldKind>();
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const type = Array.isArray(property.type) ? property.type.find((t) => t !== 'null') : property.type;
+    kinds.set(name, (['string', 'number', 'integer', 'boolean', 'array'].includes(type ?? '') ? type : 'other') as FieldKind);
+  }
+  return kinds;
+}
+
+function coerce(value: string, kind: FieldKind | undefined): unknown {
+  if (kind === 'number' || kind === 'integer') return value.trim() === '' || Number.isNaN(Number(value)) ? value : Number(value);
+  if (kind === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+/** Read the JSON body; an empty body is `{}`; anything else must be a JSON object. */
+async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  const type = c.req.header('content-type') ?? '';
+  if (type && !/json/i.test(type)) throw new FlowyteError('unsupported_media_type', 'send the body as application/json');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new FlowyteError('invalid_json', 'the request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new FlowyteError('validation_error', 'the request body must be a JSON object', {
+      errors: [{ field: '(body)', message: 'must be a JSON object' }],
+    });
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Everything the request says, as one object for the tool's input schema. */
+export async function gatherInput(c: Context, tool: Tool, kinds: Map<string, FieldKind>): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = {};
+  if (tool.http.method === 'GET' || tool.http.method === 'DELETE') {
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      const kind = kinds.get(name);
+      input[name] = kind === 'array' ? values.flatMap((value) => value.split(',')) : coerce(values.at(-1) ?? '', kind);
+    }
+  } else {
+    Object.assign(input, await readBody(c));
+  }
+  for (const name of tool.pathParams) input[name] = c.req.param(name);
+  const ifMatch = c.req.header('if-match');
+  if (tool.flags.ifMatch && ifMatch !== undefined) input.ifMatch = ifMatch;
+  const idempotencyKey = c.req.header('idempotency-key');
+  if (tool.flags.idempotencyKey && idempotencyKey !== undefined) input.idempotencyKey = idempotencyKey;
+  return input;
+}

@@ -1,0 +1,57 @@
+/** A registry tool as an MCP tool descriptor (computed once per tool). */
+import type { Tool as McpTool } from '@modelcontextprotocol/server';
+import { jsonSchemaOf } from '../tools/json-schema.ts';
+import type { Tool } from '../tools/types.ts';
+
+const cache = new WeakMap<Tool, McpTool>();
+
+export const CONFIRMATION_FIELD = 'confirmationId';
+
+/** Streaming tools answer MCP with the final result plus every event they emitted. */
+function outputSchemaOf(tool: Tool): Record<string, unknown> {
+  const output = jsonSchemaOf(tool.output, 'output');
+  if (!tool.flags.streaming) return output;
+  return {
+    type: 'object',
+    properties: {
+      result: output,
+      events: { type: 'array', description: 'Every event emitted, in order.', items: { type: 'object' } },
+    },
+    required: ['result', 'events'],
+  };
+}
+
+export function describeTool(tool: Tool): McpTool {
+  const known = cache.get(tool);
+  if (known) return known;
+  const input = jsonSchemaOf(tool.input, 'input') as McpTool['inputSchema'];
+  if (tool.flags.destructive) {
+    input.properties = {
+      ...input.properties,
+      [CONFIRMATION_FIELD]: {
+        type: 'string',
+        description: 'Only for clients without elicitation: the confirmationId a first call returned for these exact arguments.',
+      },
+    };
+  }
+  const descriptor: McpTool = {
+    name: tool.name,
+    title: tool.title,
+    description:
+      tool.description +
+      (tool.flags.destructive
+        ? ' Destructive: the user is asked to confirm; clients without elicitation get a confirmationId to send back with the same arguments.'
+        : ''),
+    inputSchema: input,
+    outputSchema: outputSchemaOf(tool) as McpTool['outputSchema'],
+    annotations: {
+      title: tool.title,
+      readOnlyHint: tool.flags.readOnly === true,
+      destructiveHint: tool.flags.destructive === true,
+      idempotentHint: tool.flags.idempotent === true,
+      openWorldHint: tool.flags.openWorld === true,
+    },
+  };
+  cache.set(tool, descriptor);
+  return descriptor;
+}

@@ -1,0 +1,129 @@
+/** The MCP face: the registry as MCP tools (plus resources and prompts) for one authenticated caller. */
+import { randomUUID } from 'node:crypto';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ServerContext,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/server';
+import type { Actor } from '../auth/actor.ts';
+import type { Services } from '../services.ts';
+import { authorize, invokeTool, parseInput } from '../tools/invoke.ts';
+import type { Tool, ToolEvent } from '../tools/types.ts';
+import { CONFIRMATION_FIELD, describeTool } from './descriptors.ts';
+import { confirmDestructive } from './confirm.ts';
+import { DISCOVERY_TOOLS, runDiscoveryTool } from './discovery.ts';
+import { reachableTools, type McpOptions } from './selection.ts';
+import { registerResources } from '../resources/index.ts';
+import { failure, success, type ToolCallResult } from './results.ts';
+
+export const SERVER_INFO = { name: 'flowyte', version: '0.1.0' };
+
+export interface McpSession {
+  tools: readonly Tool[];
+  services: Services;
+  actor: Actor;
+  options: McpOptions;
+  /** False where the transport cannot carry an elicitation round trip (2025 clients over stateless HTTP). */
+  elicitationPossible: boolean;
+}
+
+
+function clientCanElicit(server: McpServer, request: ServerContext): boolean {
+  const envelope = request.mcpReq.envelope as Record<string, { elicitation?: unknown } | undefined> | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities();
+  return Boolean(capabilities?.elicitation);
+}
+
+/** Call one registry tool for the session: confirmation, invokeTool, progress, audit. */
+export async function callRegistryTool(
+  session: McpSession,
+  server: McpServer,
+  tool: Tool,
+  rawArguments: Record<string, unknown>,
+  request: ServerContext,
+): Promise<ToolCallResult> {
+  const { actor, services } = session;
+  const started = performance.now();
+  const requestId = randomUUID();
+  let status = 200;
+  try {
+    const { [CONFIRMATION_FIELD]: confirmationId, ...args } = rawArguments;
+    if (tool.flags.destructive) {
+      authorize(tool, actor);
+      const gate = confirmDestructive({
+        tool,
+        input: parseInput(tool, args),
+        confirmationId: typeof confirmationId === 'string' ? confirmationId : undefined,
+        actor,
+        services,
+        canElicit: session.elicitationPossible && clientCanElicit(server, request),
+        request,
+      });
+      if (gate !== 'proceed') return gate;
+    }
+    const progressToken = request.mcpReq._meta?.progressToken;
+    const events: ToolEvent[] = [];
+    const result = await invokeTool(tool, args, {
+      actor,
+      services,
+      requestId,
+      signal: request.mcpReq.signal,
+      emit: (event) => {
+        events.push(event);
+        if (progressToken === undefined) return;
+        void request.mcpReq.notify({
+          method: 'notifications/progress',
+          params: { progressToken, progress: events.length, message: `${event.type}: ${JSON.stringify(event.data)}`.slice(0, 500) },
+        });
+      },
+    });
+    status = tool.http.successStatus;
+    return success(tool.flags.streaming ? { result: result.data, events } : result.data);
+  } catch (error) {
+    const failed = failure(error);
+    status = failed.status;
+    return failed.result;
+  } finally {
+    services.audit.record(actor.orgId, {
+      actorType: actor.type,
+      actorId: actor.id,
+      via: 'mcp',
+      method: 'TOOL',
+      endpoint: tool.name,
+      status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      requestId,
+    });
+  }
+}
+
+/** A fresh MCP server for one caller (HTTP builds one per request, stdio one per process). */
+export function buildMcpServer(session: McpSession): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions:
+      'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first.',
+  });
+  const reachable = reachableTools(session.tools, session.options);
+  const byName = new Map(reachable.map((tool) => [tool.name, tool]));
+  const listed: McpTool[] =
+    session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describeTool);
+
+  server.server.setRequestHandler('tools/list', async () => ({ tools: listed }));
+  server.server.setRequestHandler('tools/call', async (request, context) => {
+    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    if (session.options.profile === 'discovery') {
+      return runDiscoveryTool(request.params.name, args, reachable, (tool, toolArgs) =>
+        callRegistryTool(session, server, tool, toolArgs, context),
+      );
+    }
+    const tool = byName.get(request.params.name);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    return callRegistryTool(session, server, tool, args, context);
+  });
+  registerResources(server, session);
+  return server;
+}

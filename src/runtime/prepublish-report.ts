@@ -1,0 +1,93 @@
+/** The pre-publish report: what a compiled config will do once live, derived only from the config. */
+import type { CompiledConfig } from './compile.ts';
+import type { DiffEntry } from './diff.ts';
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface PrepublishReport {
+  willSay: string[];
+  wontSay: string[];
+  dataLeaves: { skill: string; fields: string[]; destination: string }[];
+  guardrails: { name: string; summary: string }[];
+  knowledgeCoverage: { sources: number; indexedSources: number; note: string };
+  warnings: Warning[];
+  changesSinceLive: DiffEntry[] | null;
+}
+
+function destinations(config: CompiledConfig): { skill: string; fields: string[]; destination: string }[] {
+  const { handoffConfig, afterHours } = config.agent;
+  const leaves: { skill: string; fields: string[]; destination: string }[] = [];
+  const handoffFields = handoffConfig.warm ? ['caller summary', 'reason for transfer', 'caller id'] : ['caller id'];
+  if (handoffConfig.transferDestination) {
+    leaves.push({ skill: 'handoff (default)', fields: handoffFields, destination: handoffConfig.transferDestination });
+  }
+  for (const rule of handoffConfig.transferRules) {
+    leaves.push({ skill: `handoff: ${rule.label}`, fields: handoffFields, destination: rule.destination });
+  }
+  if (afterHours.allowHumanTransfer && afterHours.number) {
+    leaves.push({ skill: 'after-hours transfer', fields: ['caller id'], destination: afterHours.number });
+  }
+  return leaves;
+}
+
+function warnings(config: CompiledConfig): Warning[] {
+  const agent = config.agent;
+  const found: Warning[] = [];
+  if (!agent.greeting.trim()) found.push({ code: 'no_greeting', message: 'No greeting: the agent opens with a generic hello.' });
+  for (const language of agent.languages) {
+    if (!agent.voiceMap[language] && !(language === agent.primaryLanguage && agent.defaultVoiceId)) {
+      found.push({ code: 'no_voice', message: `No voice is set for ${language}; voice calls use the platform default.` });
+    }
+  }
+  if (config.knowledge.sources.length === 0) {
+    found.push({ code: 'no_knowledge', message: 'No knowledge sources: questions will be answered with a take-a-message offer.' });
+  }
+  const canTransfer = Boolean(agent.handoffConfig.transferDestination) || agent.handoffConfig.transferRules.length > 0;
+  if (agent.callControl.onNoResponseAction === 'transfer' && !canTransfer) {
+    found.push({ code: 'silence_transfer_without_destination', message: 'On silence the agent transfers, but no handoff destination is set.' });
+  }
+  if (agent.afterHours.allowHumanTransfer && !agent.afterHours.number) {
+    found.push({ code: 'after_hours_transfer_without_number', message: 'After-hours transfer is on but has no number.' });
+  }
+  if (!agent.persona.role.trim()) found.push({ code: 'no_persona', message: 'The persona has no role: say who the agent is.' });
+  return found;
+}
+
+/** Build the report for a compiled config; `changes` is its diff against the live version, if any. */
+export function prepublishReport(config: CompiledConfig, changes: DiffEntry[] | null): PrepublishReport {
+  const agent = config.agent;
+  const willSay = [
+    ...(agent.greeting ? [`Opens with: "${agent.greeting}"`] : []),
+    ...(agent.persona.role ? [`Presents itself as ${agent.persona.role}`] : []),
+    ...agent.persona.goals.map((goal) => `Works toward: ${goal}`),
+    `Speaks ${agent.languages.join(', ')} (opens in ${agent.primaryLanguage})`,
+    ...(agent.businessHours && agent.afterHours.message ? [`While closed: "${agent.afterHours.message}"`] : []),
+  ];
+  const wontSay = agent.persona.neverDo.map((rule) => `Never: ${rule}`);
+  const guardrails = [
+    {
+      name: 'after_hours_transfer',
+      summary: agent.afterHours.allowHumanTransfer ? 'Transfers to a person while closed.' : 'No transfers to a person while closed.',
+    },
+    {
+      name: 'call_length',
+      summary: `Calls end after ${agent.callControl.maxDurationSeconds}s; on silence: ${agent.callControl.onNoResponseAction}.`,
+    },
+  ];
+  return {
+    willSay,
+    wontSay,
+    dataLeaves: destinations(config),
+    guardrails,
+    knowledgeCoverage: {
+      sources: config.knowledge.sources.length,
+      indexedSources: config.knowledge.sources.length,
+      note: config.knowledge.sources.length ? 'Answers come from the listed sources.' : 'No sources attached.',
+    },
+    warnings: warnings(config),
+    changesSinceLive: changes,
+  };
+}

@@ -1,0 +1,55 @@
+/** Everything a tool or transport needs, built once per process from the configuration. */
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './store/db.ts';
+import { CredentialStore } from './store/credentials.ts';
+import { AgentStore } from './store/agents.ts';
+import { AuditStore } from './store/audit.ts';
+import { IdempotencyStore } from './store/idempotency.ts';
+import { ConfirmationStore } from './store/confirmations.ts';
+import { CursorCodec } from './store/page.ts';
+import { VoiceCatalog } from './runtime/voices.ts';
+
+export interface Logger {
+  error(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface Services {
+  config: Config;
+  db: Db;
+  now(): Date;
+  logger: Logger;
+  credentials: CredentialStore;
+  agents: AgentStore;
+  audit: AuditStore;
+  idempotency: IdempotencyStore;
+  confirmations: ConfirmationStore;
+  cursors: CursorCodec;
+  voices: VoiceCatalog;
+}
+
+/** Structured log lines on stderr (stdout belongs to the MCP stdio transport). */
+export const stderrLogger: Logger = {
+  error: (message, details) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...details })}\n`),
+  info: (message, details) => process.stderr.write(`${JSON.stringify({ level: 'info', message, ...details })}\n`),
+};
+
+export function createServices(config: Config, options: { now?: () => Date; logger?: Logger } = {}): Services {
+  const now = options.now ?? (() => new Date());
+  const db = openDatabase(config.databaseFile);
+  const credentials = new CredentialStore(db, now);
+  return {
+    config,
+    db,
+    now,
+    logger: options.logger ?? stderrLogger,
+    credentials,
+    agents: new AgentStore(db, now),
+    audit: new AuditStore(db, now),
+    idempotency: new IdempotencyStore(db, now),
+    confirmations: new ConfirmationStore(db, now),
+    cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
+    voices: new VoiceCatalog(),
+  };
+}

@@ -1,0 +1,29 @@
+/** The one list of every tool. Every face (REST, MCP, OpenAPI, copilot) is derived from it. */
+import type { Tool } from './types.ts';
+import { createAgent, deleteAgent, getAgent, listAgents, setAgentVoice, updateAgent } from './agents/crud.ts';
+import { diffAgentVersion, getPrepublishReport, listAgentVersions, publishAgent, rollbackAgent } from './agents/versions.ts';
+import { getVoiceFacets, listVoices, searchVoices } from './voices.ts';
+import { getAccount, getLanguageMatrix } from './meta.ts';
+import { listAuditLogs } from './audit-logs.ts';
+
+export const TOOLS: readonly Tool[] = [
+  listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
+  publishAgent, listAgentVersions, rollbackAgent, diffAgentVersion, getPrepublishReport,
+  listVoices, getVoiceFacets, searchVoices,
+  getAccount, getLanguageMatrix,
+  listAuditLogs,
+];
+
+/** Fail loudly on a duplicate tool name or a duplicate method + path. */
+export function checkRegistry(tools: readonly Tool[]): Map<string, Tool> {
+  const byName = new Map<string, Tool>();
+  const routes = new Set<string>();
+  for (const tool of tools) {
+    if (byName.has(tool.name)) throw new Error(`duplicate tool name: ${tool.name}`);
+    const route = `${tool.http.method} ${tool.http.path.replace(/\{\w+\}/g, '{}')}`;
+    if (routes.has(route)) throw new Error(`duplicate route: ${route} (${tool.name})`);
+    byName.set(tool.name, tool);
+    routes.add(route);
+  }
+  return byName;
+}

@@ -1,0 +1,17 @@
+/** Toolsets: the areas of the registry, so that an MCP client can load only what it needs. */
+
+export interface Toolset {
+  name: string;
+  description: string;
+  /** Loaded when a client names no toolsets (the default profile stays near 40 tools). */
+  inDefaultProfile: boolean;
+}
+
+export const TOOLSETS: readonly Toolset[] = [
+  { name: 'agents', description: 'Create, edit, publish, version and roll back agents.', inDefaultProfile: true },
+  { name: 'voices', description: 'Browse and search the voice catalog.', inDefaultProfile: true },
+  { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
+  { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },
+];
+
+export const TOOLSET_NAMES = TOOLSETS.map((toolset) => toolset.name);

@@ -1,0 +1,81 @@
+/** What a tool is: data plus one `execute`. Tools never import a transport (Hono, MCP SDK). */
+import type { z } from 'zod';
+import type { Scope } from '../auth/scopes.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Services } from '../services.ts';
+import type { Org } from '../store/credentials.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a tool: `secret` (secret key or dashboard session), `session` (dashboard only),
+ * `publishable` (browser widget key + allowed Origin), `any` (any authenticated caller).
+ */
+export type AuthKind = 'secret' | 'session' | 'publishable' | 'any';
+
+export interface ToolFlags {
+  readOnly?: boolean;
+  destructive?: boolean;
+  idempotent?: boolean;
+  openWorld?: boolean;
+  /** Emits events as it works (SSE on REST, progress notifications on MCP). */
+  streaming?: boolean;
+  /** In the contract but not open yet: answers 403 operation_reserved. */
+  reserved?: boolean;
+  /** Output is `{ items, nextCursor, hasMore }`; input takes `cursor` and `limit`. */
+  paginated?: boolean;
+  /** Accepts an Idempotency-Key (REST header, `idempotencyKey` argument on MCP). */
+  idempotencyKey?: boolean;
+  /** Honours If-Match (REST header, `ifMatch` argument on MCP). */
+  ifMatch?: boolean;
+}
+
+/** One event a streaming tool emits while it works. */
+export interface ToolEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface ToolContext {
+  org: Org;
+  actor: Actor;
+  services: Services;
+  requestId: string;
+  signal: AbortSignal;
+  /** Stream an event to the caller (no-op for callers that do not listen). */
+  emit(event: ToolEvent): void;
+  /** Signed, org-bound cursor encoding for paginated tools. */
+  cursors: { encode(position: string): string; decode(cursor: string): string };
+}
+
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  http: { method: HttpMethod; path: string; successStatus?: number };
+  scope?: Scope;
+  auth?: AuthKind;
+  toolset: string;
+  input: I;
+  output: O;
+  flags?: ToolFlags;
+  execute(input: z.output<I>, context: ToolContext): Promise<z.input<O>>;
+}
+
+/** A registered tool, with its types erased so that every face can walk one list. */
+export interface Tool {
+  name: string;
+  title: string;
+  description: string;
+  http: { method: HttpMethod; path: string; successStatus: number };
+  scope?: Scope;
+  auth: AuthKind;
+  toolset: string;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  flags: ToolFlags;
+  /** Path parameters, in the order they appear in `http.path`. */
+  pathParams: string[];
+  /** Only ever called by invokeTool with input that `input` has already parsed. */
+  execute(input: Record<string, unknown>, context: ToolContext): Promise<unknown>;
+}

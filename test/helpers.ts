@@ -1,0 +1,78 @@
+/** Test fixtures: an in-memory platform with two orgs, and REST/MCP clients for them. */
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createServices, type Logger, type Services } from '../src/services.ts';
+import { createApp } from '../src/http/app.ts';
+import { SECRET_KEY_SCOPES, type Scope } from '../src/auth/scopes.ts';
+import type { Bootstrap } from '../src/store/credentials.ts';
+import type { Tool } from '../src/tools/types.ts';
+import { TOOLS } from '../src/tools/index.ts';
+import { buildMcpServer } from '../src/mcp/server.ts';
+import { DEFAULT_MCP_OPTIONS, type McpOptions } from '../src/mcp/selection.ts';
+import { resolveActor } from '../src/auth/actor.ts';
+
+export const quietLogger: Logger = { error: () => {}, info: () => {} };
+
+export interface Platform {
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  orgA: Bootstrap;
+  orgB: Bootstrap;
+  /** A REST call as org A's full key unless another token is given. */
+  request(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** A key of org A with only these scopes. */
+  keyWith(scopes: Scope[]): string;
+  close(): void;
+}
+
+export function createPlatform(overrides: Partial<Config> = {}, tools: readonly Tool[] = TOOLS): Platform {
+  const config = { ...loadConfig({ FLOWYTE_DATABASE: ':memory:' }), orgRateLimitPerMinute: 100_000, keyRateLimitPerMinute: 100_000, ...overrides };
+  const services = createServices(config, { logger: quietLogger });
+  const app = createApp(services, { tools });
+  const orgA = services.credentials.bootstrapOrg('Org A', 'a@example.com', SECRET_KEY_SCOPES);
+  const orgB = services.credentials.bootstrapOrg('Org B', 'b@example.com', SECRET_KEY_SCOPES);
+  return {
+    services,
+    app,
+    orgA,
+    orgB,
+    request: (method, path, options = {}) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? orgA.apiKey.secret}`, ...options.headers };
+      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      return Promise.resolve(
+        app.request(`/api/v1${path}`, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+        }),
+      );
+    },
+    keyWith: (scopes) => services.credentials.createApiKey(orgA.org.id, `only ${scopes.join(' ')}`, scopes).secret,
+    close: () => services.db.close(),
+  };
+}
+
+/** A real MCP client connected in memory to the server a token would get. */
+export async function connectMcp(
+  platform: Platform,
+  options: { token?: string; mcp?: Partial<McpOptions>; elicitation?: boolean; tools?: readonly Tool[] } = {},
+): Promise<Client> {
+  const actor = resolveActor(platform.services.credentials, `Bearer ${options.token ?? platform.orgA.apiKey.secret}`);
+  const server = buildMcpServer({
+    tools: options.tools ?? TOOLS,
+    services: platform.services,
+    actor,
+    options: { ...DEFAULT_MCP_OPTIONS, toolsets: ['all'], ...options.mcp },
+    elicitationPossible: true,
+  });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  const client = new Client({ name: 'flowyte-test', version: '1.0.0' }, { capabilities: options.elicitation ? { elicitation: { form: {} } } : {} });
+  await client.connect(clientTransport);
+  return client;
+}
+
+/** The JSON body of a response. */
+export async function body<T = any>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}

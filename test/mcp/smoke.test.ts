@@ -1,0 +1,20 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { body, connectMcp, createPlatform, type Platform } from '../helpers.ts';
+
+let platform: Platform;
+afterEach(() => platform?.close());
+
+describe('MCP face', () => {
+  it('creates and reads an agent through a real MCP client', async () => {
+    platform = createPlatform();
+    const client = await connectMcp(platform);
+    const created = await client.callTool({ name: 'create_agent', arguments: { name: 'Via MCP' } });
+    expect(created.isError).toBeFalsy();
+    const id = (created.structuredContent as { id: string }).id;
+    const rest = await body(await platform.request('GET', `/agents/${id}`));
+    expect(rest.data.name).toBe('Via MCP');
+    const missing = await client.callTool({ name: 'get_agent', arguments: { id: 'agt_missing' } });
+    expect(missing.isError).toBe(true);
+    expect((missing.structuredContent as { code: string }).code).toBe('not_found');
+  });
+});
