@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProtocolError } from '@modelcontextprotocol/client';
+import { body, connectMcp, createPlatform, type Platform } from '../helpers.ts';
+import { TOOLS } from '../../src/tools/index.ts';
+
+let platform: Platform;
+beforeEach(() => {
+  platform = createPlatform();
+});
+afterEach(() => platform.close());
+
+async function newAgent(name = 'Agent'): Promise<string> {
+  return (await body(await platform.request('POST', '/agents', { body: { name } }))).data.id;
+}
+
+describe('tools/list', () => {
+  it('sets all four hints from the flags', async () => {
+    const client = await connectMcp(platform);
+    const { tools } = await client.listTools();
+    const remove = tools.find((tool) => tool.name === 'delete_agent');
+    expect(remove?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false });
+    const get = tools.find((tool) => tool.name === 'get_agent');
+    expect(get?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    expect(tools).toHaveLength(TOOLS.length);
+  });
+
+  it('loads only the toolsets asked for, and the default profile when none are', async () => {
+    const voicesOnly = await connectMcp(platform, { mcp: { toolsets: ['voices'] } });
+    expect((await voicesOnly.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['get_voice_facets', 'list_voices', 'search_voices']);
+    const defaults = await connectMcp(platform, { mcp: { toolsets: [] } });
+    const names = (await defaults.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain('create_agent');
+    expect(names).not.toContain('list_audit_logs');
+  });
+
+  it('read-only mode wins over the toolsets and refuses writes as unknown tools', async () => {
+    const client = await connectMcp(platform, { mcp: { toolsets: ['all'], readOnly: true } });
+    const { tools } = await client.listTools();
+    expect(tools.every((tool) => tool.annotations?.readOnlyHint)).toBe(true);
+    await expect(client.callTool({ name: 'create_agent', arguments: { name: 'x' } })).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it('keeps an unknown tool a protocol error', async () => {
+    const client = await connectMcp(platform);
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
+  });
+});
+
+describe('discovery profile', () => {
+  it('reaches every operation through search_tools, describe_tool and call_tool', async () => {
+    const client = await connectMcp(platform, { mcp: { profile: 'discovery', toolsets: [] } });
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['search_tools', 'describe_tool', 'call_tool']);
+    const found = await client.callTool({ name: 'search_tools', arguments: { query: 'publish an agent' } });
+    expect((found.structuredContent as { tools: { name: string }[] }).tools[0].name).toBe('publish_agent');
+    const described = await client.callTool({ name: 'describe_tool', arguments: { name: 'list_audit_logs' } });
+    expect((described.structuredContent as { inputSchema: { properties: object } }).inputSchema.properties).toHaveProperty('actorType');
+    const created = await client.callTool({ name: 'call_tool', arguments: { name: 'create_agent', arguments: { name: 'Found me' } } });
+    expect((created.structuredContent as { name: string }).name).toBe('Found me');
+    const missing = await client.callTool({ name: 'call_tool', arguments: { name: 'nope', arguments: {} } });
+    expect((missing.structuredContent as { code: string }).code).toBe('not_found');
+  });
+
+  it('in read-only mode, call_tool cannot reach a write', async () => {
+    const client = await connectMcp(platform, { mcp: { profile: 'discovery', toolsets: [], readOnly: true } });
+    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'create_agent', arguments: { name: 'x' } } });
+    expect(result.isError).toBe(true);
+    expect((await body(await platform.request('GET', '/agents'))).data).toEqual([]);
+  });
+});
+
+describe('destructive tools', () => {
+  it('without elicitation, run only after a second call with the confirmationId bound to the same arguments', async () => {
+    const id = await newAgent();
+    const other = await newAgent('Other');
+    const client = await connectMcp(platform);
+    const first = await client.callTool({ name: 'delete_agent', arguments: { id } });
+    expect(first.isError).toBe(true);
+    const problem = first.structuredContent as { code: string; confirmationId: string; summary: string };
+    expect(problem.code).toBe('confirmation_required');
+    expect(problem.summary).toContain(id);
+    expect((await platform.request('GET', `/agents/${id}`)).status).toBe(200);
+
+    const wrongArguments = await client.callTool({ name: 'delete_agent', arguments: { id: other, confirmationId: problem.confirmationId } });
+    expect((wrongArguments.structuredContent as { code: string }).code).toBe('confirmation_required');
+    expect((await platform.request('GET', `/agents/${other}`)).status).toBe(200);
+
+    const again = await client.callTool({ name: 'delete_agent', arguments: { id } });
+    const confirmationId = (again.structuredContent as { confirmationId: string }).confirmationId;
+    const confirmed = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
+    expect(confirmed.structuredContent).toEqual({ id, deleted: true });
+    const reused = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
+    expect((reused.structuredContent as { code: string }).code).toBe('confirmation_required');
+  });
+
+  it('expire their confirmationId after the TTL', async () => {
+    platform.close();
+    platform = createPlatform({ confirmationTtlSeconds: 0 });
+    const id = await newAgent();
+    const client = await connectMcp(platform);
+    const first = await client.callTool({ name: 'delete_agent', arguments: { id } });
+    const confirmationId = (first.structuredContent as { confirmationId: string }).confirmationId;
+    const late = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
+    expect((late.structuredContent as { code: string }).code).toBe('confirmation_required');
+    expect((await platform.request('GET', `/agents/${id}`)).status).toBe(200);
+  });
+
+  it('ask the user through elicitation when the client supports it', async () => {
+    const id = await newAgent();
+    const client = await connectMcp(platform, { elicitation: true });
+    const asked: string[] = [];
+    let answer = false;
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(String(request.params.message));
+      return { action: 'accept', content: { confirm: answer } };
+    });
+    const declined = await client.callTool({ name: 'delete_agent', arguments: { id } });
+    expect(declined.isError).toBe(true);
+    expect((await platform.request('GET', `/agents/${id}`)).status).toBe(200);
+    answer = true;
+    const accepted = await client.callTool({ name: 'delete_agent', arguments: { id } });
+    expect(accepted.structuredContent).toEqual({ id, deleted: true });
+    expect(asked[0]).toContain(`Delete an agent (delete_agent: id="${id}")`);
+  });
+
+  it('check permission and input before asking for confirmation', async () => {
+    const client = await connectMcp(platform, { token: platform.keyWith(['agents:read']) });
+    const result = await client.callTool({ name: 'delete_agent', arguments: { id: 'agt_x' } });
+    expect((result.structuredContent as { code: string }).code).toBe('insufficient_scope');
+  });
+});
+
+describe('resources and prompts', () => {
+  it('expose each agent\'s compiled config, the OpenAPI document and the build guide', async () => {
+    const id = await newAgent('Config me');
+    const client = await connectMcp(platform);
+    const { resources } = await client.listResources();
+    const uris = resources.map((resource) => resource.uri);
+    expect(uris).toEqual(expect.arrayContaining([`flowyte://agents/${id}/config`, 'flowyte://openapi.json', 'flowyte://guides/build-an-agent']));
+    const config = await client.readResource({ uri: `flowyte://agents/${id}/config` });
+    expect(JSON.parse(String((config.contents[0] as { text: string }).text)).compiledDraft.agent.name).toBe('Config me');
+    const openApi = await client.readResource({ uri: 'flowyte://openapi.json' });
+    expect(JSON.parse(String((openApi.contents[0] as { text: string }).text)).openapi).toBe('3.1.0');
+    const guide = await client.readResource({ uri: 'flowyte://guides/build-an-agent' });
+    expect(String((guide.contents[0] as { text: string }).text)).toContain('publish_agent');
+  });
+
+  it('do not show another org\'s agent config', async () => {
+    const id = await newAgent();
+    const client = await connectMcp(platform, { token: platform.orgB.apiKey.secret });
+    await expect(client.readResource({ uri: `flowyte://agents/${id}/config` })).rejects.toThrow(/not found/);
+    expect((await client.listResources()).resources.map((resource) => resource.uri)).not.toContain(`flowyte://agents/${id}/config`);
+  });
+
+  it('offer prompts for the common jobs', async () => {
+    const client = await connectMcp(platform);
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name).sort()).toEqual(['build_agent_from_website', 'review_before_publishing']);
+    const prompt = await client.getPrompt({ name: 'review_before_publishing', arguments: { agentId: 'agt_1' } });
+    expect(JSON.stringify(prompt.messages)).toContain('get_prepublish_report');
+  });
+});
+
+describe('audit', () => {
+  it('records every MCP tool call with its status', async () => {
+    const client = await connectMcp(platform);
+    await client.callTool({ name: 'list_agents', arguments: {} });
+    await client.callTool({ name: 'get_agent', arguments: { id: 'agt_missing' } });
+    const logs = (await body(await platform.request('GET', '/audit-logs'))).data;
+    const viaMcp = logs.filter((entry: { via: string }) => entry.via === 'mcp');
+    expect(viaMcp.map((entry: { endpoint: string; status: number }) => [entry.endpoint, entry.status])).toEqual([
+      ['get_agent', 404],
+      ['list_agents', 200],
+    ]);
+  });
+});

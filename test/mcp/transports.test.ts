@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { body, createPlatform, type Platform } from '../helpers.ts';
+
+describe('MCP over Streamable HTTP at /mcp', () => {
+  let platform: Platform;
+  let server: ServerType;
+  let base: string;
+
+  beforeAll(async () => {
+    platform = createPlatform();
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: platform.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+        base = `http://127.0.0.1:${info.port}`;
+        resolve();
+      });
+    });
+  });
+  afterAll(() => {
+    server.close();
+    platform.close();
+  });
+
+  async function connect(options: { query?: string; token?: string; modern?: boolean; elicitation?: boolean } = {}): Promise<Client> {
+    const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp${options.query ?? ''}`), {
+      requestInit: { headers: { Authorization: `Bearer ${options.token ?? platform.orgA.apiKey.secret}` } },
+    });
+    const client = new Client(
+      { name: 'http-test', version: '1.0.0' },
+      {
+        capabilities: options.elicitation ? { elicitation: { form: {} } } : {},
+        ...(options.modern ? { versionNegotiation: { mode: 'auto' as const } } : {}),
+      },
+    );
+    await client.connect(transport);
+    return client;
+  }
+
+  it('serves the same tools and data as REST, with the caller\'s key', async () => {
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Over HTTP' } }))).data;
+    const client = await connect();
+    const result = await client.callTool({ name: 'get_agent', arguments: { id: agent.id } });
+    expect(result.structuredContent).toEqual(agent);
+    const otherOrg = await connect({ token: platform.orgB.apiKey.secret });
+    const hidden = await otherOrg.callTool({ name: 'get_agent', arguments: { id: agent.id } });
+    expect((hidden.structuredContent as { code: string }).code).toBe('not_found');
+    await client.close();
+    await otherOrg.close();
+  });
+
+  it('honours ?toolsets= and rejects an unknown toolset', async () => {
+    const client = await connect({ query: '?toolsets=voices' });
+    expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['get_voice_facets', 'list_voices', 'search_voices']);
+    await client.close();
+    const response = await fetch(`${base}/mcp?toolsets=bogus`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).code).toBe('validation_error');
+  });
+
+  it('refuses a request without a key (401) and one from a foreign browser Origin (403)', async () => {
+    const request = (headers: Record<string, string>) =>
+      fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    expect((await request({})).status).toBe(401);
+    expect((await request({ Authorization: `Bearer ${platform.orgA.apiKey.secret}`, Origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  it('confirms destructive calls by confirmationId for 2025 clients, which cannot be elicited over stateless HTTP', async () => {
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Delete me' } }))).data;
+    const client = await connect({ elicitation: true });
+    const first = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } });
+    const confirmationId = (first.structuredContent as { confirmationId: string }).confirmationId;
+    expect(confirmationId).toMatch(/^cfm_/);
+    const done = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id, confirmationId } });
+    expect(done.structuredContent).toEqual({ id: agent.id, deleted: true });
+    await client.close();
+  });
+
+  it('elicits confirmation from clients on the 2026-07-28 protocol', async () => {
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Delete me too' } }))).data;
+    const client = await connect({ modern: true, elicitation: true });
+    let asked = 0;
+    client.setRequestHandler('elicitation/create', async () => {
+      asked += 1;
+      return { action: 'accept', content: { confirm: true } };
+    });
+    const done = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } });
+    expect(done.structuredContent).toEqual({ id: agent.id, deleted: true });
+    expect(asked).toBe(1);
+    await client.close();
+  });
+});
+
+describe('flowyte mcp over stdio', () => {
+  it('spawns the CLI and serves the key from FLOWYTE_API_KEY', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowyte-stdio-'));
+    const root = path.resolve(import.meta.dirname, '../..');
+    const env = { ...process.env, FLOWYTE_DATA_DIR: dataDir };
+    const init = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/flowyte.js', 'init', '--name', 'Stdio Org'], { cwd: root, env });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`init exited ${code}`))));
+    });
+    const key = /FLOWYTE_API_KEY=(\S+)/.exec(init)?.[1];
+    expect(key).toMatch(/^flowyte_sk_/);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['bin/flowyte.js', 'mcp', '--toolsets', 'agents,meta'],
+      cwd: root,
+      env: { ...getDefaultEnvironment(), FLOWYTE_DATA_DIR: dataDir, FLOWYTE_API_KEY: key as string },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+    await client.connect(transport);
+    const account = await client.callTool({ name: 'get_account', arguments: {} });
+    expect((account.structuredContent as { orgName: string }).orgName).toBe('Stdio Org');
+    const created = await client.callTool({ name: 'create_agent', arguments: { name: 'From stdio' } });
+    expect((created.structuredContent as { name: string }).name).toBe('From stdio');
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain('publish_agent');
+    expect(names).not.toContain('list_voices');
+    await client.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
