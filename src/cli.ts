@@ -7,6 +7,7 @@ import { createApp } from './http/app.ts';
 import { SECRET_KEY_SCOPES } from './auth/scopes.ts';
 import { serveMcpStdio } from './mcp/stdio.ts';
 import { parseMcpOptions } from './mcp/selection.ts';
+import type { Bootstrap } from './store/credentials.ts';
 
 const USAGE = `usage: flowyte <command>
 
@@ -16,12 +17,27 @@ const USAGE = `usage: flowyte <command>
                              serve MCP over stdio as the key in FLOWYTE_API_KEY
 `;
 
+function describeBootstrap(created: Bootstrap): string {
+  return [
+    `Created organization ${created.org.id} (${created.org.name}).`,
+    'Secret key (shown once, store it now):',
+    `  FLOWYTE_API_KEY=${created.apiKey.secret}`,
+    'Dashboard session token:',
+    `  ${created.session.token}`,
+    '',
+  ].join('\n');
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const config = loadConfig();
   switch (command) {
     case 'serve': {
       const services = createServices(config);
+      if (!services.credentials.hasOrgs()) {
+        // First start on an empty data dir: make the first org so the quickstart works at once.
+        process.stderr.write(describeBootstrap(services.credentials.bootstrapOrg('My organization', 'owner@example.com', SECRET_KEY_SCOPES)));
+      }
       const app = createApp(services);
       serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
@@ -32,16 +48,7 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' } } });
       const services = createServices(config);
       const created = services.credentials.bootstrapOrg(values.name ?? 'My organization', values.email ?? 'owner@example.com', SECRET_KEY_SCOPES);
-      process.stdout.write(
-        [
-          `Created organization ${created.org.id} (${created.org.name}).`,
-          `Secret key (shown once, store it now):`,
-          `  FLOWYTE_API_KEY=${created.apiKey.secret}`,
-          `Dashboard session token:`,
-          `  ${created.session.token}`,
-          '',
-        ].join('\n'),
-      );
+      process.stdout.write(describeBootstrap(created));
       services.db.close();
       return;
     }

@@ -83,6 +83,10 @@ export class CredentialStore {
     return { id, token };
   }
 
+  hasOrgs(): boolean {
+    return this.db.prepare('SELECT 1 FROM orgs LIMIT 1').get() !== undefined;
+  }
+
   findOrg(orgId: string): Org | undefined {
     const row = this.db.prepare('SELECT id, name, created_at AS createdAt FROM orgs WHERE id = ?').get(orgId);
     return row as Org | undefined;
