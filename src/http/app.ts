@@ -71,10 +71,12 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
       requestId: c.var.requestId,
     });
   });
-  app.use('/api/v1/*', limitBody, authenticate(services));
+  // One authenticator, so REST and /mcp spend the same per-org and per-key budgets.
+  const authenticateRequest = authenticate(services);
+  app.use('/api/v1/*', limitBody, authenticateRequest);
   mountTools(app, tools, services);
 
   app.use('/mcp', limitBody);
-  mountMcp(app, tools, services);
+  mountMcp(app, tools, services, authenticateRequest);
   return app;
 }

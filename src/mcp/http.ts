@@ -1,14 +1,15 @@
 /** MCP over Streamable HTTP at /mcp on the API server: bearer key, Origin check, a server per request. */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { createMcpHandler, localhostAllowedOrigins, originValidationResponse } from '@modelcontextprotocol/server';
 import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
-import { authenticate, type AppEnv } from '../http/authenticate.ts';
+import type { AppEnv } from '../http/authenticate.ts';
 import { buildMcpServer } from './server.ts';
 import { parseMcpOptions } from './selection.ts';
 import type { Actor } from '../auth/actor.ts';
 
-export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services): void {
+/** Mount /mcp; `authenticateRequest` is the same middleware (and rate-limit budget) REST uses. */
+export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services, authenticateRequest: MiddlewareHandler<AppEnv>): void {
   const allowedOrigins = [...localhostAllowedOrigins(), ...services.config.mcpAllowedOrigins.map((origin) => new URL(origin).hostname)];
   const handler = createMcpHandler(
     (context) => {
@@ -30,7 +31,7 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
     if (rejected) return rejected;
     await next();
   });
-  app.use('/mcp', authenticate(services));
+  app.use('/mcp', authenticateRequest);
   app.all('/mcp', async function mcpRoute(c) {
     const options = parseMcpOptions({
       toolsets: c.req.query('toolsets'),

@@ -126,6 +126,18 @@ describe('rate limits', () => {
     expect((await platform.request('GET', '/agents', { token: platform.orgB.apiKey.secret })).status).toBe(200);
   });
 
+  it('counts /mcp and REST calls against the same budget', async () => {
+    platform = createPlatform({ keyRateLimitPerMinute: 2 });
+    await platform.request('GET', '/agents');
+    await platform.request('GET', '/agents');
+    const mcp = await platform.app.request('/mcp', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(mcp.status).toBe(429);
+  });
+
   it('also limits the org as a whole', async () => {
     platform = createPlatform({ orgRateLimitPerMinute: 2 });
     await platform.request('GET', '/agents');
