@@ -6,7 +6,7 @@ import { getVoiceFacets, listVoices, searchVoices } from './voices.ts';
 import { getAccount, getLanguageMatrix } from './meta.ts';
 import { listAuditLogs } from './audit-logs.ts';
 
-export const TOOLS: readonly Tool[] = [
+const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
   publishAgent, listAgentVersions, rollbackAgent, diffAgentVersion, getPrepublishReport,
   listVoices, getVoiceFacets, searchVoices,
@@ -27,3 +27,7 @@ export function checkRegistry(tools: readonly Tool[]): Map<string, Tool> {
   }
   return byName;
 }
+
+/** Every tool; importing this module fails loudly if two tools collide. */
+export const TOOLS: readonly Tool[] = ALL_TOOLS;
+checkRegistry(TOOLS);
