@@ -132,7 +132,7 @@ export const agentDraftShape = {
     .describe('Voice id per language code.'),
   defaultVoiceId: z.string().max(100).nullable().default(null).describe('Voice for the primary language.'),
   handoffConfig: handoffConfigSchema.default({ warm: false, transferDestination: null, transferRules: [] }),
-  businessHours: businessHoursSchema.nullable().default(null),
+  businessHours: businessHoursSchema.nullable().default(null).describe('When the business is open. Null means always open.'),
   afterHours: afterHoursSchema.default({ allowHumanTransfer: false, number: null, message: '' }),
   callControl: callControlSchema.default({
     maxDurationSeconds: 1800,

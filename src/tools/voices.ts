@@ -32,7 +32,7 @@ export const voiceSchema = z.object({
   descriptorTags: z.array(z.string()).describe('Mood words.'),
   supportedLanguages: z.array(z.string()).describe('Languages it can speak.'),
   verifiedLanguages: z
-    .array(z.object({ language: z.string(), previewText: z.string() }))
+    .array(z.object({ language: z.string().describe('Language code.'), previewText: z.string().describe('Line the preview speaks.') }))
     .describe('Languages verified for this voice, with the preview line.'),
   capabilities: z.record(z.string(), z.unknown()).describe('Tuning settings it supports and its safe speed band.'),
   tier: z.string().describe('Voice-quality tier: budget, standard or premium.'),
@@ -76,7 +76,9 @@ export const getVoiceFacets = defineTool({
   output: z.object({
     total: z.number().int().describe('Voices matching every filter.'),
     facets: z
-      .object(Object.fromEntries(VOICE_FACETS.map((name) => [name, z.array(z.object({ value: z.string(), count: z.number().int() })).describe(`Counts per ${name}.`)])))
+      .object(Object.fromEntries(VOICE_FACETS.map((name) => [name, z
+              .array(z.object({ value: z.string().describe('Facet value.'), count: z.number().int().describe('Voices it would leave.') }))
+              .describe(`Counts per ${name}.`),])))
       .describe('Counts per facet value, largest first.'),
   }),
   execute: async (input, context) => {

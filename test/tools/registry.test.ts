@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TOOLS, checkRegistry } from '../../src/tools/index.ts';
 import { jsonSchemaOf, type JsonSchema } from '../../src/tools/json-schema.ts';
 import type { Tool } from '../../src/tools/types.ts';
+import { describeTool } from '../../src/mcp/descriptors.ts';
 import { createPlatform } from '../helpers.ts';
 import { TOOL_INPUTS, fixtureFor, type Seed } from '../fixtures/tool-inputs.ts';
 
@@ -100,6 +101,31 @@ describe('the tool registry', () => {
   it('has no duplicate names or method + path', () => {
     expect(() => checkRegistry(TOOLS)).not.toThrow();
     expect(new Set(TOOLS.map((tool) => tool.name)).size).toBe(TOOLS.length);
+  });
+});
+
+describe('MCP descriptors', () => {
+  it.each(tools)('%s sets all four annotation hints from its flags', (_name, tool) => {
+    expect(describeTool(tool).annotations).toEqual({
+      title: tool.title,
+      readOnlyHint: tool.flags.readOnly === true,
+      destructiveHint: tool.flags.destructive === true,
+      idempotentHint: tool.flags.idempotent === true,
+      openWorldHint: tool.flags.openWorld === true,
+    });
+  });
+
+  it.each(tools)('%s lists an object input schema without refs', (_name, tool) => {
+    const input = describeTool(tool).inputSchema as JsonSchema;
+    expect(input.type).toBe('object');
+    expect(keysAnywhere(input, ['$ref', '$defs', 'definitions'])).toEqual([]);
+  });
+
+  const destructiveTools = tools.filter(([, tool]) => tool.flags.destructive);
+  it.each(destructiveTools)('%s (destructive) offers a described confirmationId argument', (_name, tool) => {
+    const confirmation = (describeTool(tool).inputSchema as JsonSchema).properties?.confirmationId;
+    expect(confirmation?.type).toBe('string');
+    expect(String(confirmation?.description ?? '')).not.toBe('');
   });
 });
 

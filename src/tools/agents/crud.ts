@@ -11,7 +11,7 @@ const agentId = idField('The agent id (agt_…).');
 const updateShape = Object.fromEntries(
   Object.entries(agentDraftShape).map(([field, schema]) => {
     const bare = schema instanceof z.ZodDefault ? schema.unwrap() : schema;
-    return [field, (bare as z.ZodType).optional().describe(schema.description ?? field)];
+    return [field, (bare as z.ZodType).optional().describe(schema.description ?? bare.description ?? field)];
   }),
 ) as { [K in keyof typeof agentDraftShape]: z.ZodOptional<z.ZodType<z.output<(typeof agentDraftShape)[K]>>> };
 

@@ -137,13 +137,27 @@ export const getPrepublishReport = defineTool({
     willSay: z.array(z.string()).describe('What the agent will say.'),
     wontSay: z.array(z.string()).describe('What it refuses to say or do.'),
     dataLeaves: z
-      .array(z.object({ skill: z.string(), fields: z.array(z.string()), destination: z.string() }))
+      .array(
+        z.object({
+          skill: z.string().describe('What sends the data (a skill or a handoff rule).'),
+          fields: z.array(z.string()).describe('Which fields leave.'),
+          destination: z.string().describe('Where they go.'),
+        }),
+      )
       .describe('Which fields leave the platform, through what, to where.'),
-    guardrails: z.array(z.object({ name: z.string(), summary: z.string() })).describe('Active guardrails.'),
+    guardrails: z
+      .array(z.object({ name: z.string().describe('Guardrail name.'), summary: z.string().describe('What it enforces.') }))
+      .describe('Active guardrails.'),
     knowledgeCoverage: z
-      .object({ sources: z.number().int(), indexedSources: z.number().int(), note: z.string() })
+      .object({
+        sources: z.number().int().describe('Knowledge sources attached.'),
+        indexedSources: z.number().int().describe('Of those, how many are indexed.'),
+        note: z.string().describe('Coverage in a sentence.'),
+      })
       .describe('Knowledge the agent answers from.'),
-    warnings: z.array(z.object({ code: z.string(), message: z.string() })).describe('Things to fix before going live.'),
+    warnings: z
+      .array(z.object({ code: z.string().describe('Stable warning code.'), message: z.string().describe('What to fix.') }))
+      .describe('Things to fix before going live.'),
     changesSinceLive: z.array(diffEntrySchema).nullable().describe('Diff against the live version; null if never published.'),
   }),
   execute: async (input, context) => {

@@ -1,0 +1,88 @@
+/**
+ * Scopes for every tool: without its scope (or the `:write` sibling, which grants read) a key gets
+ * 403 insufficient_scope on both faces; with exactly that scope it gets through. Tools open to any
+ * caller work for any credential.
+ */
+import type { Client } from '@modelcontextprotocol/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TOOLS } from '../../src/tools/index.ts';
+import type { Tool } from '../../src/tools/types.ts';
+import { SECRET_KEY_SCOPES, type Scope } from '../../src/auth/scopes.ts';
+import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
+import { fixtureFor, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
+import { callMcp, callRest, describeOutcome, type Outcome } from '../fixtures/faces.ts';
+
+let platform: Platform | undefined;
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  platform?.close();
+  platform = undefined;
+});
+
+async function mcpAs(platform: Platform, token: string): Promise<Client> {
+  const client = await connectMcp(platform, { token });
+  clients.push(client);
+  return client;
+}
+
+/** The scope itself and the `:write` scope that also grants it. */
+function grantingScopes(scope: Scope): Scope[] {
+  return [...new Set([scope, scope.replace(/:read$/, ':write') as Scope])];
+}
+
+function expectInsufficientScope(outcome: Outcome, face: string): void {
+  expect(outcome.ok, `${face}: ${describeOutcome(outcome)}`).toBe(false);
+  expect(outcome.status).toBe(403);
+  expect(outcome.problem?.code).toBe('insufficient_scope');
+}
+
+function expectAllowed(outcome: Outcome, face: string): void {
+  expect(outcome.ok, `${face}: ${describeOutcome(outcome)}`).toBe(true);
+}
+
+reportMissingFixtures(TOOLS);
+const scoped = TOOLS.filter((tool) => tool.scope).map((tool) => [tool.name, tool.scope, tool] as const);
+
+describe.each(scoped)('%s (needs %s)', (_name, scope, tool: Tool) => {
+  it('returns 403 insufficient_scope to a key holding every other scope', async () => {
+    platform = createPlatform();
+    const seed = await seedOrg(platform);
+    const withheld = grantingScopes(scope!);
+    const token = platform.keyWith(SECRET_KEY_SCOPES.filter((granted) => !withheld.includes(granted)));
+    const input = fixtureFor(tool).input(seed);
+    expectInsufficientScope(await callRest(platform, tool, input, token), 'REST');
+    expectInsufficientScope(await callMcp(await mcpAs(platform, token), tool, input, { confirm: false }), 'MCP');
+  });
+
+  it.each(grantingScopes(scope!))('works for a key holding only %s', async (only) => {
+    platform = createPlatform();
+    const token = platform.keyWith([only]);
+    const fixture = fixtureFor(tool);
+    // Separate seeds: the REST call may change what the MCP call would act on.
+    const restSeed = await seedOrg(platform);
+    const mcpSeed = await seedOrg(platform);
+    expectAllowed(await callRest(platform, tool, fixture.input(restSeed), token), 'REST');
+    expectAllowed(await callMcp(await mcpAs(platform, token), tool, fixture.input(mcpSeed)), 'MCP');
+  });
+});
+
+const openToAll = TOOLS.filter((tool) => tool.auth === 'any').map((tool) => [tool.name, tool] as const);
+
+describe.each(openToAll)('%s (any caller)', (_name, tool: Tool) => {
+  it('works for a secret key with no scopes at all', async () => {
+    platform = createPlatform();
+    const token = platform.keyWith([]);
+    const input = fixtureFor(tool).input(await seedOrg(platform));
+    expectAllowed(await callRest(platform, tool, input, token), 'REST');
+    expectAllowed(await callMcp(await mcpAs(platform, token), tool, input), 'MCP');
+  });
+
+  it('works for a dashboard session', async () => {
+    platform = createPlatform();
+    const token = platform.orgA.session.token;
+    const input = fixtureFor(tool).input(await seedOrg(platform));
+    expectAllowed(await callRest(platform, tool, input, token), 'REST');
+    expectAllowed(await callMcp(await mcpAs(platform, token), tool, input), 'MCP');
+  });
+});
