@@ -17,6 +17,10 @@ const filterShape = {
   q: z.string().max(200).optional().describe('Words the name, description or tags must all contain.'),
 };
 
+const facetCountsSchema = z.array(
+  z.object({ value: z.string().describe('Facet value.'), count: z.number().int().describe('Voices it would leave.') }),
+);
+
 export const voiceSchema = z.object({
   id: z.string().describe('Voice id (voc_…), to pass to set_agent_voice.'),
   name: z.string().describe('Display name.'),
@@ -76,9 +80,7 @@ export const getVoiceFacets = defineTool({
   output: z.object({
     total: z.number().int().describe('Voices matching every filter.'),
     facets: z
-      .object(Object.fromEntries(VOICE_FACETS.map((name) => [name, z
-              .array(z.object({ value: z.string().describe('Facet value.'), count: z.number().int().describe('Voices it would leave.') }))
-              .describe(`Counts per ${name}.`),])))
+      .object(Object.fromEntries(VOICE_FACETS.map((name) => [name, facetCountsSchema.describe(`Counts per ${name}.`)])))
       .describe('Counts per facet value, largest first.'),
   }),
   execute: async (input, context) => {
