@@ -18,10 +18,13 @@ export interface Pair {
 }
 
 /**
- * Run baseline and subject `rounds` times each in ABBA order (B S S B …) so that drift on a noisy
- * machine hits both alike, and keep each one's best run.
+ * Run each side once unmeasured (priming: JIT, connection pools, SQLite page cache), then baseline
+ * and subject `rounds` times each in ABBA order (B S S B …) so that drift on a noisy machine hits
+ * both alike, and keep each one's best run.
  */
 async function alternate(rounds: number, baseline: () => Promise<Summary>, subject: () => Promise<Summary>): Promise<Pair> {
+  await baseline();
+  await subject();
   const runs: Pair['runs'] = [];
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['baseline', 'subject'] as const) : (['subject', 'baseline'] as const);
@@ -35,38 +38,48 @@ async function alternate(rounds: number, baseline: () => Promise<Summary>, subje
 async function sequential(call: () => Promise<void>, warmup: number, count: number): Promise<Summary> {
   for (let i = 0; i < warmup; i++) await call();
   const latencies = new Float64Array(count);
-  const eluStart = performance.eventLoopUtilization();
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
     await call();
     latencies[i] = performance.now() - t0;
   }
-  const summary = summarize(latencies, performance.now() - started);
-  summary.serverElu = performance.eventLoopUtilization(eluStart).utilization;
-  return summary;
+  return summarize(latencies, performance.now() - started);
 }
 
 export interface RestOptions {
   warmup: number;
   count: number;
+  /** Concurrent keep-alive connections for the throughput run. */
   concurrency: number;
   rounds: number;
+  /** Requests for the extra one-connection run, which shows latency without queueing. */
+  latencyCount: number;
 }
 
-/** 1. GET /api/v1/agents/{id}: the full stack versus a bare Hono route, both on a real port. */
-export async function benchRest(platform: BenchPlatform, load: LoadGenerator, options: RestOptions): Promise<Pair> {
+/**
+ * 1. GET /api/v1/agents/{id}: the full stack versus a bare Hono route, both on a real port. Once
+ * under concurrent load (throughput), once over a single connection (service latency).
+ */
+export async function benchRest(platform: BenchPlatform, load: LoadGenerator, options: RestOptions): Promise<{ loaded: Pair; single: Pair }> {
   const full = await listen(platform.app.fetch);
   const bare = await listen(bareRestApp(platform.agentEnvelope).fetch);
   const path = `/api/v1/agents/${platform.agentId}`;
   // The same request bytes to both; the bare route ignores the header.
   const job = { headers: { Authorization: `Bearer ${platform.key}` }, warmup: options.warmup, count: options.count, concurrency: options.concurrency };
   try {
-    return await alternate(
+    const loaded = await alternate(
       options.rounds,
       () => load.run({ ...job, url: bare.url + path }),
       () => load.run({ ...job, url: full.url + path }),
     );
+    const one = { ...job, concurrency: 1, count: options.latencyCount, warmup: Math.ceil(options.latencyCount / 10) };
+    const single = await alternate(
+      2,
+      () => load.run({ ...one, url: bare.url + path }),
+      () => load.run({ ...one, url: full.url + path }),
+    );
+    return { loaded, single };
   } finally {
     await Promise.all([full.close(), bare.close()]);
   }
@@ -129,24 +142,35 @@ async function httpClient(url: string, era: Era, headers: Record<string, string>
   return client;
 }
 
-/** 3. get_agent over Streamable HTTP on a real port: Flowyte's /mcp versus a bare createMcpHandler. */
+/**
+ * 3. get_agent over Streamable HTTP on a real port: Flowyte's /mcp versus a bare createMcpHandler.
+ * Each run uses a fresh client (one initialize, then `warmup + count` calls on it): the SDK's
+ * 2025-era transport leaves one abort listener per request on its long-lived signal until GC, and
+ * more than ~1,500 calls on one client trip Node's MaxListenersExceededWarning.
+ */
 export async function benchMcpHttp(platform: BenchPlatform, era: Era, options: SequentialOptions): Promise<Pair & { protocolVersion?: string }> {
   const full = await listen(platform.app.fetch);
   const bareApp = bareMcpHttpApp(platform.agentEnvelope.data);
   const bare = await listen(bareApp.app.fetch);
-  const flowyteClient = await httpClient(`${full.url}/mcp`, era, { Authorization: `Bearer ${platform.key}` });
-  const bareClient = await httpClient(`${bare.url}/mcp`, era, {});
+  const sides = {
+    flowyte: { url: `${full.url}/mcp`, headers: { Authorization: `Bearer ${platform.key}` }, label: `flowyte http ${era}` },
+    bare: { url: `${bare.url}/mcp`, headers: {}, label: `bare http ${era}` },
+  };
+  let protocolVersion: string | undefined;
+  const run = (side: (typeof sides)[keyof typeof sides]) => async () => {
+    const client = await httpClient(side.url, era, side.headers);
+    try {
+      protocolVersion = client.getNegotiatedProtocolVersion();
+      checkAgent(await client.callTool({ name: 'get_agent', arguments: { id: platform.agentId } }), platform.agentId, side.label);
+      return await callLoop(client, platform.agentId, side.label, options)();
+    } finally {
+      await client.close();
+    }
+  };
   try {
-    checkAgent(await flowyteClient.callTool({ name: 'get_agent', arguments: { id: platform.agentId } }), platform.agentId, 'flowyte http');
-    checkAgent(await bareClient.callTool({ name: 'get_agent', arguments: { id: platform.agentId } }), platform.agentId, 'bare http');
-    const pair = await alternate(
-      options.rounds,
-      callLoop(bareClient, platform.agentId, 'bare http', options),
-      callLoop(flowyteClient, platform.agentId, 'flowyte http', options),
-    );
-    return { ...pair, protocolVersion: flowyteClient.getNegotiatedProtocolVersion() };
+    const pair = await alternate(options.rounds, run(sides.bare), run(sides.flowyte));
+    return { ...pair, protocolVersion };
   } finally {
-    await Promise.allSettled([flowyteClient.close(), bareClient.close()]);
     await bareApp.close();
     await Promise.all([full.close(), bare.close()]);
   }
