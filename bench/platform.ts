@@ -68,7 +68,7 @@ export async function createBenchPlatform(): Promise<BenchPlatform> {
     agentEnvelope,
     dataDir,
     close: () => {
-      services.db.close();
+      services.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -39,9 +39,12 @@ async function main(argv: string[]): Promise<void> {
         process.stderr.write(describeBootstrap(services.credentials.bootstrapOrg('My organization', 'owner@example.com', SECRET_KEY_SCOPES)));
       }
       const app = createApp(services);
-      serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
       });
+      const stop = () => server.close(() => services.close());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       return;
     }
     case 'init': {
@@ -49,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
       const services = createServices(config);
       const created = services.credentials.bootstrapOrg(values.name ?? 'My organization', values.email ?? 'owner@example.com', SECRET_KEY_SCOPES);
       process.stdout.write(describeBootstrap(created));
-      services.db.close();
+      services.close();
       return;
     }
     case 'mcp': {

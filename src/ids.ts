@@ -1,7 +1,19 @@
 /** Prefixed, time-sortable ids (`agt_01j…`): a ULID under a type prefix, so ids also order cursors. */
+import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
-const nextUlid = monotonicFactory();
+// ulid's default source asks the OS for randomness once per character; draw from a pool instead.
+let pool = randomBytes(4096);
+let offset = 0;
+function pooledRandom(): number {
+  if (offset >= pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  return pool[offset++] / 256;
+}
+
+const nextUlid = monotonicFactory(pooledRandom);
 
 export const ID_PREFIXES = {
   org: 'org',

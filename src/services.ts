@@ -27,6 +27,8 @@ export interface Services {
   confirmations: ConfirmationStore;
   cursors: CursorCodec;
   voices: VoiceCatalog;
+  /** Flush queued writes and close the database. */
+  close(): void;
 }
 
 /** Structured log lines on stderr (stdout belongs to the MCP stdio transport). */
@@ -51,5 +53,9 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     confirmations: new ConfirmationStore(db, now),
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
     voices: new VoiceCatalog(),
+    close() {
+      this.audit.flush();
+      db.close();
+    },
   };
 }

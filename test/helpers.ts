@@ -48,7 +48,7 @@ export function createPlatform(overrides: Partial<Config> = {}, tools: readonly 
       );
     },
     keyWith: (scopes) => services.credentials.createApiKey(orgA.org.id, `only ${scopes.join(' ')}`, scopes).secret,
-    close: () => services.db.close(),
+    close: () => services.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The HTTP server: REST under /api/v1, MCP at /mcp, the OpenAPI document and reference page. */
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import { FlowyteError, toProblem } from '../errors.ts';
@@ -16,11 +16,12 @@ export interface AppOptions {
   tools?: readonly Tool[];
 }
 
-function problemResponse(error: unknown, instance: string): Response {
-  const problem = toProblem(error, instance);
-  const headers = new Headers({ 'Content-Type': 'application/problem+json' });
-  if (error instanceof FlowyteError) for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value);
-  return new Response(JSON.stringify(problem), { status: problem.status, headers });
+/** The one place an error becomes a response (headers already set on `c` are kept). */
+function problemResponse(c: Context<AppEnv>, error: unknown): Response {
+  const problem = toProblem(error, c.req.path);
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+  if (error instanceof FlowyteError) Object.assign(headers, error.headers);
+  return c.newResponse(JSON.stringify(problem), problem.status as 400, headers);
 }
 
 /** Build the Hono app for a set of services (and, for tests, another tool list). */
@@ -33,27 +34,32 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.use('*', async function requestId(c, next) {
     const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
     c.set('requestId', id);
+    c.header('X-Request-Id', id);
     await next();
-    c.res.headers.set('X-Request-Id', id);
   });
 
   app.onError((error, c) => {
     if (!(error instanceof FlowyteError)) services.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: (error as Error).stack });
-    return problemResponse(error, c.req.path);
+    return problemResponse(c, error);
   });
-  app.notFound((c) => problemResponse(new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`), c.req.path));
+  app.notFound((c) => problemResponse(c, new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
 
   app.get('/', (c) => c.json({ name: 'flowyte', api: '/api/v1', openapi: '/api/v1/openapi.json', docs: '/docs', mcp: '/mcp' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
 
-  const limitBody = bodyLimit({
+  const bodyLimiter = bodyLimit({
     maxSize: services.config.maxBodyBytes,
     onError: () => {
       throw new FlowyteError('payload_too_large', `the body exceeds ${services.config.maxBodyBytes} bytes`);
     },
   });
+  // Only methods whose body we read; touching the body of a GET would build a full Request for nothing.
+  const limitBody: MiddlewareHandler<AppEnv> = async function limitBody(c, next) {
+    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') return bodyLimiter(c, next);
+    await next();
+  };
 
   app.use('/api/v1/*', async function audit(c, next) {
     const started = performance.now();

@@ -23,7 +23,8 @@ export function authenticate(services: Services): MiddlewareHandler<AppEnv> {
     checkOrigin(actor, c.req.header('origin'));
     c.set('actor', actor);
     const limits = takeBoth(orgLimiter, keyLimiter, actor.orgId, actor.id);
+    // Set before the response exists, so they ride on it without rebuilding it.
+    for (const [name, value] of Object.entries(rateLimitHeaders(limits))) c.header(name, value);
     await next();
-    for (const [name, value] of Object.entries(rateLimitHeaders(limits))) c.res.headers.set(name, value);
   };
 }

@@ -49,7 +49,7 @@ export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: 
     app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, async function toolRoute(c) {
       const input = await gatherInput(c, tool, kinds);
       if (tool.flags.streaming) return streamTool(c, tool, input, services);
-      const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId, signal: c.req.raw.signal });
+      const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(envelope(tool, result.data), tool.http.successStatus as 200);
     });

@@ -39,9 +39,32 @@ export interface Bootstrap {
 }
 
 const SESSION_DAYS = 30;
+/** How long a resolved credential is trusted before it is read again (bounds revocation delay). */
+const CREDENTIAL_CACHE_MS = 10_000;
+const CACHE_LIMIT = 10_000;
 
 export class CredentialStore {
+  private readonly cache = new Map<string, { value: unknown; until: number }>();
+
   constructor(private readonly db: Db, private readonly now: () => Date) {}
+
+  /** Found credentials and orgs are kept briefly in memory: every request resolves one. */
+  private remembered<T>(key: string, load: () => T | undefined): T | undefined {
+    const at = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > at) return hit.value as T;
+    const value = load();
+    if (value !== undefined) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, { value, until: at + CREDENTIAL_CACHE_MS });
+    }
+    return value;
+  }
+
+  /** Drop everything remembered, e.g. after a key is revoked. */
+  forget(): void {
+    this.cache.clear();
+  }
 
   /** Create an org with its first user, a full-scope secret key and a dashboard session. */
   bootstrapOrg(name: string, email: string, scopes: Scope[]): Bootstrap {
@@ -88,38 +111,39 @@ export class CredentialStore {
   }
 
   findOrg(orgId: string): Org | undefined {
-    const row = this.db.prepare('SELECT id, name, created_at AS createdAt FROM orgs WHERE id = ?').get(orgId);
-    return row as Org | undefined;
+    return this.remembered(`org:${orgId}`, () =>
+      this.db.prepare('SELECT id, name, created_at AS createdAt FROM orgs WHERE id = ?').get(orgId) as Org | undefined,
+    );
   }
 
   findApiKey(secret: string): ApiKeyRecord | undefined {
-    const row = this.db
-      .prepare('SELECT id, org_id, name, scopes FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL')
-      .get(hashToken(secret)) as { id: string; org_id: string; name: string; scopes: string } | undefined;
-    return row && { id: row.id, orgId: row.org_id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
+    const hash = hashToken(secret);
+    return this.remembered(`key:${hash}`, () => {
+      const row = this.db
+        .prepare('SELECT id, org_id, name, scopes FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL')
+        .get(hash) as { id: string; org_id: string; name: string; scopes: string } | undefined;
+      return row && { id: row.id, orgId: row.org_id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
+    });
   }
 
   findSession(token: string): SessionRecord | undefined {
-    const row = this.db
-      .prepare('SELECT id, org_id, user_id FROM sessions WHERE secret_hash = ? AND expires_at > ?')
-      .get(hashToken(token), this.now().toISOString()) as { id: string; org_id: string; user_id: string } | undefined;
-    return row && { id: row.id, orgId: row.org_id, userId: row.user_id };
+    const hash = hashToken(token);
+    return this.remembered(`session:${hash}`, () => {
+      const row = this.db
+        .prepare('SELECT id, org_id, user_id FROM sessions WHERE secret_hash = ? AND expires_at > ?')
+        .get(hash, this.now().toISOString()) as { id: string; org_id: string; user_id: string } | undefined;
+      return row && { id: row.id, orgId: row.org_id, userId: row.user_id };
+    });
   }
 
   findPublishableKey(token: string): PublishableKeyRecord | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT id, org_id, agent_id, allowed_origins FROM publishable_keys WHERE secret_hash = ? AND revoked_at IS NULL',
-      )
-      .get(hashToken(token)) as { id: string; org_id: string; agent_id: string; allowed_origins: string } | undefined;
-    return (
-      row && {
-        id: row.id,
-        orgId: row.org_id,
-        agentId: row.agent_id,
-        allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-      }
-    );
+    const hash = hashToken(token);
+    return this.remembered(`pk:${hash}`, () => {
+      const row = this.db
+        .prepare('SELECT id, org_id, agent_id, allowed_origins FROM publishable_keys WHERE secret_hash = ? AND revoked_at IS NULL')
+        .get(hash) as { id: string; org_id: string; agent_id: string; allowed_origins: string } | undefined;
+      return row && { id: row.id, orgId: row.org_id, agentId: row.agent_id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+    });
   }
 
   /** Read a server-wide setting, creating it with `initial()` the first time. */

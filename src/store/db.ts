@@ -19,9 +19,28 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('mmap_size = 268435456');
   sqliteVec.load(db);
+  cacheStatements(db);
   migrate(db);
   return db;
+}
+
+/**
+ * Make `db.prepare` return one compiled statement per SQL text. Preparing costs more than running
+ * a point query, and the stores' SQL comes from a finite set of strings.
+ */
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }
 
 /** Apply every migration in db/migrations not applied yet, in file-name order, each atomically. */

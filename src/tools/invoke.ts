@@ -18,6 +18,9 @@ export interface Invocation {
   emit?: (event: ToolEvent) => void;
 }
 
+/** For callers with nothing to cancel: one signal that never aborts, not a new one per call. */
+const NEVER_ABORTED = new AbortController().signal;
+
 export interface InvokeResult {
   data: unknown;
   /** True when an Idempotency-Key replayed an earlier result. */
@@ -91,7 +94,7 @@ export async function invokeTool(tool: Tool, raw: unknown, invocation: Invocatio
     actor,
     services,
     requestId: invocation.requestId,
-    signal: invocation.signal ?? new AbortController().signal,
+    signal: invocation.signal ?? NEVER_ABORTED,
     emit: invocation.emit ?? (() => {}),
     cursors: {
       encode: (position) => services.cursors.encode(org.id, position),
