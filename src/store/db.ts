@@ -19,7 +19,6 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma('mmap_size = 268435456');
   sqliteVec.load(db);
   cacheStatements(db);
   migrate(db);
