@@ -25,9 +25,9 @@ export interface Platform {
   close(): void;
 }
 
-export function createPlatform(overrides: Partial<Config> = {}, tools: readonly Tool[] = TOOLS): Platform {
+export function createPlatform(overrides: Partial<Config> = {}, tools: readonly Tool[] = TOOLS, now?: () => Date): Platform {
   const config = { ...loadConfig({ FLOWYTE_DATABASE: ':memory:' }), orgRateLimitPerMinute: 100_000, keyRateLimitPerMinute: 100_000, ...overrides };
-  const services = createServices(config, { logger: quietLogger });
+  const services = createServices(config, { logger: quietLogger, now });
   const app = createApp(services, { tools });
   const orgA = services.credentials.bootstrapOrg('Org A', 'a@example.com', SECRET_KEY_SCOPES);
   const orgB = services.credentials.bootstrapOrg('Org B', 'b@example.com', SECRET_KEY_SCOPES);

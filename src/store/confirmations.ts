@@ -7,6 +7,7 @@ export class ConfirmationStore {
 
   /** Remember that `actorId` was shown what `tool` will do with these exact arguments. */
   create(orgId: string, actorId: string, tool: string, argumentsHash: string, ttlSeconds: number): { id: string; expiresAt: string } {
+    this.db.prepare('DELETE FROM confirmations WHERE expires_at <= ?').run(this.now().toISOString());
     const id = newId('confirmation');
     const expiresAt = new Date(this.now().getTime() + ttlSeconds * 1000).toISOString();
     this.db

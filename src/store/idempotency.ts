@@ -8,12 +8,17 @@ export type ClaimResult =
   | { state: 'in_progress' }
   | { state: 'mismatch' };
 
+/** A key is remembered this long; after that the same key starts a new request. */
+const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 export class IdempotencyStore {
   constructor(private readonly db: Db, private readonly now: () => Date) {}
 
   /** Claim `key` for a request, or report what an earlier request with the same key did. */
   claim(orgId: string, key: string, tool: string, requestHash: string): ClaimResult {
     return writeTransaction(this.db, () => {
+      const expired = new Date(this.now().getTime() - KEY_LIFETIME_MS).toISOString();
+      this.db.prepare('DELETE FROM idempotency_keys WHERE org_id = ? AND key = ? AND created_at < ?').run(orgId, key, expired);
       const row = this.db
         .prepare('SELECT tool, request_hash, state, response FROM idempotency_keys WHERE org_id = ? AND key = ?')
         .get(orgId, key) as { tool: string; request_hash: string; state: string; response: string | null } | undefined;

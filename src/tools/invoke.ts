@@ -58,8 +58,14 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** Parse raw input against the tool's schema, or fail with a 400 listing every bad field. */
 export function parseInput(tool: Tool, raw: unknown): Record<string, unknown> {
   const parsed = tool.input.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  const errors = fieldErrors(parsed.error);
+  // A misspelt field must not be silently ignored: unknown top-level fields are errors too.
+  const unknown =
+    raw && typeof raw === 'object' ? Object.keys(raw).filter((field) => !(field in tool.input.shape)) : [];
+  if (parsed.success && unknown.length === 0) return parsed.data as Record<string, unknown>;
+  const errors = [
+    ...(parsed.success ? [] : fieldErrors(parsed.error)),
+    ...unknown.map((field) => ({ field, message: `is not a field of ${tool.name}` })),
+  ];
   const summary = errors.map((error) => `${error.field} ${error.message}`).join('; ');
   throw new FlowyteError('validation_error', summary.slice(0, 500), { errors });
 }

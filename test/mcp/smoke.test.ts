@@ -17,4 +17,12 @@ describe('MCP face', () => {
     expect(missing.isError).toBe(true);
     expect((missing.structuredContent as { code: string }).code).toBe('not_found');
   });
+
+  it('rejects an argument the tool does not have, like REST', async () => {
+    platform = createPlatform();
+    const client = await connectMcp(platform);
+    const result = await client.callTool({ name: 'create_agent', arguments: { name: 'X', greting: 'hi' } });
+    expect(result.structuredContent).toMatchObject({ code: 'validation_error', errors: [{ field: 'greting' }] });
+    expect((await body(await platform.request('GET', '/agents'))).data).toEqual([]);
+  });
 });

@@ -109,6 +109,14 @@ describe('update_agent', () => {
     expect(current.greeting).toBe('First');
   });
 
+  it('rejects a misspelt field instead of ignoring it, and changes nothing', async () => {
+    const agent = await createAgent({ greeting: 'Hello' });
+    const response = await platform.request('PATCH', `/agents/${agent.id}`, { body: { greting: 'Hi' } });
+    expect(response.status).toBe(400);
+    expect((await body(response)).errors).toEqual([{ field: 'greting', message: 'is not a field of update_agent' }]);
+    expect((await body(await platform.request('GET', `/agents/${agent.id}`))).data).toMatchObject({ greeting: 'Hello', version: 1 });
+  });
+
   it('rejects a malformed If-Match', async () => {
     const agent = await createAgent();
     const response = await platform.request('PATCH', `/agents/${agent.id}`, { body: { greeting: 'x' }, headers: { 'If-Match': 'banana' } });
@@ -271,5 +279,20 @@ describe('set_agent_voice', () => {
     const response = await platform.request('PUT', `/agents/${agent.id}/voice`, { body: { voiceId: monolingual?.id, language: 'ja' } });
     expect(response.status).toBe(422);
     expect((await body(await platform.request('GET', `/agents/${agent.id}`))).data.voiceMap).toEqual({});
+  });
+});
+
+describe('Idempotency-Key lifetime', () => {
+  it('forgets a key after 24 hours, so the same key starts a new publish', async () => {
+    platform.close();
+    let now = new Date('2026-01-01T00:00:00Z');
+    platform = createPlatform({}, undefined, () => now);
+    const agent = await createAgent();
+    const headers = { 'Idempotency-Key': 'daily' };
+    await platform.request('POST', `/agents/${agent.id}/publish`, { body: {}, headers });
+    now = new Date('2026-01-02T00:00:01Z');
+    const next = await platform.request('POST', `/agents/${agent.id}/publish`, { body: {}, headers });
+    expect(next.headers.get('idempotent-replayed')).toBeNull();
+    expect((await body(next)).data.number).toBe(2);
   });
 });
