@@ -86,8 +86,9 @@ CREATE TABLE agent_versions (
 );
 CREATE INDEX agent_versions_org ON agent_versions(org_id, agent_id, id);
 
+-- Keyed by (org_id, id) without a rowid: one b-tree per insert, and each org's log is contiguous.
 CREATE TABLE audit_logs (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   org_id TEXT NOT NULL REFERENCES orgs(id),
   actor_type TEXT NOT NULL,
   actor_id TEXT,
@@ -97,9 +98,9 @@ CREATE TABLE audit_logs (
   status INTEGER NOT NULL,
   duration_ms REAL NOT NULL,
   request_id TEXT,
-  created_at TEXT NOT NULL
-);
-CREATE INDEX audit_logs_org ON audit_logs(org_id, id);
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (org_id, id)
+) WITHOUT ROWID;
 
 -- Idempotency-Key records, per org.
 CREATE TABLE idempotency_keys (
