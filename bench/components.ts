@@ -68,7 +68,7 @@ export async function componentCosts(platform: BenchPlatform, iterations: number
     await time('credentials.findOrg', iterations, () => services.credentials.findOrg(orgId)),
     await time('agents.find + presentAgent', iterations, () => presentAgent(services.agents.find(orgId, agentId)!)),
     await time('get_agent output schema parse', iterations, () => getAgent.output.safeParse(presented)),
-    await time('audit.record (INSERT, WAL on disk)', iterations * 4, () => services.audit.record(orgId, audit)),
+    await time('audit.record (queued; batched INSERT)', iterations * 4, () => services.audit.record(orgId, audit)),
     await time('invokeTool(get_agent) total', iterations, () => invokeTool(getAgent, { id: agentId }, invocation)),
     await time('buildMcpServer (per HTTP MCP request)', iterations, () =>
       buildMcpServer({ tools: TOOLS, services, actor, options: DEFAULT_MCP_OPTIONS, elicitationPossible: false }),
