@@ -42,9 +42,14 @@ async function main(argv: string[]): Promise<void> {
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
       });
-      const stop = () => server.close(() => services.close());
+      const stop = () => {
+        server.close();
+        process.exit(0);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Queued writes (the audit log) reach the database however the process ends.
+      process.once('exit', () => services.close());
       return;
     }
     case 'init': {
@@ -65,7 +70,9 @@ async function main(argv: string[]): Promise<void> {
         readonly: values['read-only'] ? 'true' : undefined,
         profile: values.profile,
       });
-      serveMcpStdio(createServices(config), options);
+      const services = createServices(config);
+      process.once('exit', () => services.close());
+      serveMcpStdio(services, options);
       return;
     }
     default:

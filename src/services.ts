@@ -54,6 +54,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
     voices: new VoiceCatalog(),
     close() {
+      if (!db.open) return;
       this.audit.flush();
       db.close();
     },

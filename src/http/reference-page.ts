@@ -26,7 +26,10 @@ fetch(${JSON.stringify(documentUrl)}).then((r) => r.json()).then((doc) => {
     for (const { path, method, op } of ops) {
       nav += '<a href="#' + op.operationId + '">' + esc(op.summary) + '</a>';
       const params = (op.parameters || []).map((p) => '<tr><td><code>' + esc(p.name) + '</code></td><td>' + p.in + '</td><td>' + esc(p.schema.type || '') + '</td><td>' + esc(p.description) + '</td></tr>').join('');
-      const body = op.requestBody ? '<h4>Body</h4><pre>' + esc(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2)) + '</pre>' : '';
+      const schema = op.requestBody && op.requestBody.content['application/json'].schema;
+      const required = new Set((schema && schema.required) || []);
+      const fields = schema ? Object.entries(schema.properties || {}).map(([name, p]) => '<tr><td><code>' + esc(name) + '</code>' + (required.has(name) ? ' *' : '') + '</td><td>' + esc(p.type || (p.anyOf ? p.anyOf.map((a) => a.type).join(' | ') : 'object')) + '</td><td>' + esc(p.description) + '</td></tr>').join('') : '';
+      const body = schema ? '<h4>Body</h4>' + (fields ? '<table><tr><th>Field (* required)</th><th>Type</th><th>Description</th></tr>' + fields + '</table>' : '<p>Empty object.</p>') + '<details><summary>JSON Schema</summary><pre>' + esc(JSON.stringify(schema, null, 2)) + '</pre></details>' : '';
       main += '<section id="' + op.operationId + '"><h2>' + esc(op.summary) + '</h2><p><span class="m ' + method + '">' + method + '</span> <code>' + esc(path) + '</code> · MCP tool <code>' + op.operationId + '</code>' + (op['x-flowyte-scope'] ? ' · scope <code>' + op['x-flowyte-scope'] + '</code>' : '') + '</p><p>' + esc(op.description) + '</p>' + (params ? '<table><tr><th>Parameter</th><th>In</th><th>Type</th><th>Description</th></tr>' + params + '</table>' : '') + body + '</section>';
     }
   }

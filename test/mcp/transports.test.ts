@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import { body, createPlatform, type Platform } from '../helpers.ts';
+import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
+import { createServices } from '../../src/services.ts';
+import { loadConfig } from '../../src/config.ts';
 
 describe('MCP over Streamable HTTP at /mcp', () => {
   let platform: Platform;
@@ -134,6 +136,13 @@ describe('flowyte mcp over stdio', () => {
     expect(names).toContain('publish_agent');
     expect(names).not.toContain('list_voices');
     await client.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every call the child made is in the audit log once it has exited.
+    const services = createServices(loadConfig({ FLOWYTE_DATA_DIR: dataDir }), { logger: quietLogger });
+    const orgId = (services.db.prepare('SELECT id FROM orgs').get() as { id: string }).id;
+    const logged = services.audit.list(orgId, {}, { limit: 10 }).items.map((entry) => `${entry.via} ${entry.endpoint} ${entry.status}`);
+    expect(logged).toEqual(['mcp create_agent 201', 'mcp get_account 200']);
+    services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
