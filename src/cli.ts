@@ -8,6 +8,7 @@ import { SECRET_KEY_SCOPES } from './auth/scopes.ts';
 import { serveMcpStdio } from './mcp/stdio.ts';
 import { parseMcpOptions } from './mcp/selection.ts';
 import type { Bootstrap } from './store/credentials.ts';
+import { createBackground } from './runtime/background.ts';
 
 const USAGE = `usage: flowyte <command>
 
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
         process.stderr.write(describeBootstrap(services.credentials.bootstrapOrg('My organization', 'owner@example.com', SECRET_KEY_SCOPES)));
       }
       const app = createApp(services);
+      createBackground(services).start();
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
       });
@@ -72,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
       });
       const services = createServices(config);
       process.once('exit', () => services.close());
+      // Work queued jobs here too, so that knowledge gets indexed with no server running.
+      createBackground(services).start();
       serveMcpStdio(services, options);
       return;
     }

@@ -18,6 +18,21 @@ export interface Config {
   /** Seconds a destructive MCP call's confirmation_id stays valid. */
   confirmationTtlSeconds: number;
   publicBaseUrl: string;
+  /** Let outbound fetches reach private and loopback addresses: local development and tests only. */
+  allowPrivateNetwork: boolean;
+  fetchTimeoutMs: number;
+  fetchMaxBytes: number;
+  /** Hours an upload waits to be attached before it is collected. */
+  uploadTtlHours: number;
+  embeddings: {
+    provider: 'local' | 'openai';
+    dimensions: number;
+    baseUrl: string;
+    apiKey?: string;
+    model: string;
+  };
+  jobLeaseMs: number;
+  jobPollMs: number;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -25,6 +40,10 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function flag(value: string | undefined): boolean {
+  return ['1', 'true', 'yes'].includes((value ?? '').toLowerCase());
 }
 
 function list(value: string | undefined): string[] {
@@ -48,5 +67,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: env.FLOWYTE_API_KEY || undefined,
     confirmationTtlSeconds: integer(env.FLOWYTE_CONFIRMATION_TTL_SECONDS, 300, 'FLOWYTE_CONFIRMATION_TTL_SECONDS'),
     publicBaseUrl: env.FLOWYTE_PUBLIC_URL || `http://${host}:${port}`,
+    allowPrivateNetwork: flag(env.FLOWYTE_ALLOW_PRIVATE_NETWORK),
+    fetchTimeoutMs: integer(env.FLOWYTE_FETCH_TIMEOUT_MS, 15_000, 'FLOWYTE_FETCH_TIMEOUT_MS'),
+    fetchMaxBytes: integer(env.FLOWYTE_FETCH_MAX_BYTES, 10 * 1024 * 1024, 'FLOWYTE_FETCH_MAX_BYTES'),
+    uploadTtlHours: integer(env.FLOWYTE_UPLOAD_TTL_HOURS, 24, 'FLOWYTE_UPLOAD_TTL_HOURS'),
+    embeddings: {
+      provider: env.FLOWYTE_EMBEDDINGS_BASE_URL ? 'openai' : 'local',
+      dimensions: integer(env.FLOWYTE_EMBEDDING_DIMENSIONS, 384, 'FLOWYTE_EMBEDDING_DIMENSIONS'),
+      baseUrl: env.FLOWYTE_EMBEDDINGS_BASE_URL || '',
+      apiKey: env.FLOWYTE_EMBEDDINGS_API_KEY || env.OPENAI_API_KEY || undefined,
+      model: env.FLOWYTE_EMBEDDINGS_MODEL || 'text-embedding-3-small',
+    },
+    jobLeaseMs: integer(env.FLOWYTE_JOB_LEASE_MS, 30_000, 'FLOWYTE_JOB_LEASE_MS'),
+    jobPollMs: integer(env.FLOWYTE_JOB_POLL_MS, 1000, 'FLOWYTE_JOB_POLL_MS'),
   };
 }

@@ -25,6 +25,10 @@ export const ID_PREFIXES = {
   audit: 'aud',
   publishableKey: 'pk',
   confirmation: 'cfm',
+  file: 'file',
+  knowledgeSource: 'ks',
+  job: 'job',
+  event: 'evt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -9,6 +9,11 @@ import { IdempotencyStore } from './store/idempotency.ts';
 import { ConfirmationStore } from './store/confirmations.ts';
 import { CursorCodec } from './store/page.ts';
 import { VoiceCatalog } from './runtime/voices.ts';
+import { FileStore } from './store/files.ts';
+import { KnowledgeStore } from './store/knowledge.ts';
+import { JobStore } from './store/jobs.ts';
+import { EventStore } from './store/events.ts';
+import { LocalEmbedder, OpenAiEmbedder, type Embedder } from './runtime/knowledge/embedder.ts';
 
 export interface Logger {
   error(message: string, details?: Record<string, unknown>): void;
@@ -27,6 +32,11 @@ export interface Services {
   confirmations: ConfirmationStore;
   cursors: CursorCodec;
   voices: VoiceCatalog;
+  files: FileStore;
+  knowledge: KnowledgeStore;
+  jobs: JobStore;
+  events: EventStore;
+  embedder: Embedder;
   /** Flush queued writes and close the database. */
   close(): void;
 }
@@ -41,6 +51,12 @@ export function createServices(config: Config, options: { now?: () => Date; logg
   const now = options.now ?? (() => new Date());
   const db = openDatabase(config.databaseFile);
   const credentials = new CredentialStore(db, now);
+  const embedder = createEmbedder(config);
+  // Vectors from another model are not comparable: refuse to start rather than mix them.
+  const indexedWith = credentials.setting('embedder', () => embedder.id);
+  if (indexedWith !== embedder.id) {
+    throw new Error(`the knowledge index was built with ${indexedWith} but the configured embedder is ${embedder.id}; use the same embeddings settings or start from a new data directory`);
+  }
   return {
     config,
     db,
@@ -53,10 +69,23 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     confirmations: new ConfirmationStore(db, now),
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
     voices: new VoiceCatalog(),
+    files: new FileStore(db, now),
+    knowledge: new KnowledgeStore(db, now, embedder.dimensions),
+    jobs: new JobStore(db, now),
+    events: new EventStore(db, now),
+    embedder,
     close() {
       if (!db.open) return;
       this.audit.flush();
       db.close();
     },
   };
+}
+
+function createEmbedder(config: Config): Embedder {
+  const { embeddings } = config;
+  if (embeddings.provider === 'openai') {
+    return new OpenAiEmbedder({ baseUrl: embeddings.baseUrl, apiKey: embeddings.apiKey, model: embeddings.model, dimensions: embeddings.dimensions });
+  }
+  return new LocalEmbedder(embeddings.dimensions);
 }

@@ -1,13 +1,12 @@
 /** The HTTP server: REST under /api/v1, MCP at /mcp, the OpenAPI document and reference page. */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { FlowyteError, toProblem } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import { TOOLS, checkRegistry } from '../tools/index.ts';
 import { authenticate, type AppEnv } from './authenticate.ts';
-import { mountTools } from './rest.ts';
+import { limitBody, mountTools } from './rest.ts';
 import { buildOpenApi } from './openapi.ts';
 import { referencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
@@ -49,18 +48,6 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
 
-  const bodyLimiter = bodyLimit({
-    maxSize: services.config.maxBodyBytes,
-    onError: () => {
-      throw new FlowyteError('payload_too_large', `the body exceeds ${services.config.maxBodyBytes} bytes`);
-    },
-  });
-  // Only methods whose body we read; touching the body of a GET would build a full Request for nothing.
-  const limitBody: MiddlewareHandler<AppEnv> = async function limitBody(c, next) {
-    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') return bodyLimiter(c, next);
-    await next();
-  };
-
   app.use('/api/v1/*', async function audit(c, next) {
     const started = performance.now();
     await next();
@@ -79,10 +66,12 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   });
   // One authenticator, so REST and /mcp spend the same per-org and per-key budgets.
   const authenticateRequest = authenticate(services);
-  app.use('/api/v1/*', limitBody, authenticateRequest);
+  app.use('/api/v1/*', authenticateRequest);
   mountTools(app, tools, services);
 
-  app.use('/mcp', limitBody);
+  // MCP carries any tool's input, so it takes the largest body any tool accepts.
+  const mcpMaxBytes = Math.max(services.config.maxBodyBytes, ...tools.map((tool) => tool.http.maxBodyBytes ?? 0));
+  app.use('/mcp', limitBody(mcpMaxBytes, 'payload_too_large'));
   mountMcp(app, tools, services, authenticateRequest);
   return app;
 }

@@ -43,10 +43,29 @@ async function readBody(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
+/** A multipart upload: the `file` part becomes filename, contentType and contentBase64. */
+async function readMultipart(c: Context): Promise<Record<string, unknown>> {
+  const form = await c.req.parseBody();
+  const { file, ...fields } = form;
+  if (!(file instanceof File)) {
+    throw new FlowyteError('validation_error', 'send the file as a multipart part named "file"', {
+      errors: [{ field: 'file', message: 'is required' }],
+    });
+  }
+  return {
+    ...fields,
+    filename: typeof fields.filename === 'string' ? fields.filename : file.name,
+    contentType: typeof fields.contentType === 'string' ? fields.contentType : file.type || 'application/octet-stream',
+    contentBase64: Buffer.from(await file.arrayBuffer()).toString('base64'),
+  };
+}
+
 /** Everything the request says, as one object for the tool's input schema. */
 export async function gatherInput(c: Context, tool: Tool, kinds: Map<string, FieldKind>): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
-  if (tool.http.method === 'GET' || tool.http.method === 'DELETE') {
+  if (tool.http.multipart && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) {
+    Object.assign(input, await readMultipart(c));
+  } else if (tool.http.method === 'GET' || tool.http.method === 'DELETE') {
     for (const [name, values] of Object.entries(c.req.queries())) {
       const kind = kinds.get(name);
       input[name] = kind === 'array' ? values.flatMap((value) => value.split(',')) : coerce(values.at(-1) ?? '', kind);

@@ -1,7 +1,8 @@
 /** The REST face: one route under /api/v1 per registry tool. Parse → invokeTool → envelope. */
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { toProblem } from '../errors.ts';
+import { FlowyteError, toProblem, type ErrorCode } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
 import type { Tool } from '../tools/types.ts';
 import type { Services } from '../services.ts';
@@ -42,11 +43,30 @@ function streamTool(c: Context<AppEnv>, tool: Tool, input: Record<string, unknow
   });
 }
 
+/**
+ * Refuse bodies over `maxBytes` with a 413. Only for methods whose body is read: touching the body
+ * of a GET would build a full Request for nothing.
+ */
+export function limitBody(maxBytes: number, code: ErrorCode): MiddlewareHandler<AppEnv> {
+  const limiter = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new FlowyteError(code, `the body exceeds ${maxBytes} bytes`);
+    },
+  });
+  return async function limitRequestBody(c, next) {
+    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') return limiter(c, next);
+    await next();
+  };
+}
+
 /** Add one route per tool to `app`. */
 export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: Services): void {
   for (const tool of tools) {
     const kinds = fieldKinds(tool);
-    app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, async function toolRoute(c) {
+    const maxBytes = tool.http.maxBodyBytes ?? services.config.maxBodyBytes;
+    const bodyGuard = limitBody(maxBytes, tool.http.multipart ? 'file_too_large' : 'payload_too_large');
+    app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, bodyGuard, async function toolRoute(c) {
       const input = await gatherInput(c, tool, kinds);
       if (tool.flags.streaming) return streamTool(c, tool, input, services);
       const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });

@@ -18,6 +18,7 @@ import { DISCOVERY_TOOLS, runDiscoveryTool } from './discovery.ts';
 import { reachableTools, type McpOptions } from './selection.ts';
 import { registerResources } from '../resources/index.ts';
 import { failure, success, type ToolCallResult } from './results.ts';
+import { fenceUntrusted } from './untrusted.ts';
 
 export const SERVER_INFO = { name: 'flowyte', version: '0.1.0' };
 
@@ -81,7 +82,8 @@ export async function callRegistryTool(
       },
     });
     status = tool.http.successStatus;
-    return success(tool.flags.streaming ? { result: result.data, events } : result.data);
+    const data = fenceUntrusted(result.data, tool.flags.paginated ? tool.untrusted.map((path) => `items[].${path}`) : tool.untrusted);
+    return success(tool.flags.streaming ? { result: data, events } : data);
   } catch (error) {
     const failed = failure(error);
     status = failed.status;

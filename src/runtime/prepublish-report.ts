@@ -45,6 +45,9 @@ function warnings(config: CompiledConfig): Warning[] {
   if (config.knowledge.sources.length === 0) {
     found.push({ code: 'no_knowledge', message: 'No knowledge sources: questions will be answered with a take-a-message offer.' });
   }
+  for (const source of config.knowledge.sources.filter((candidate) => candidate.status !== 'indexed')) {
+    found.push({ code: 'knowledge_not_indexed', message: `Knowledge source "${source.label}" is ${source.status}; the agent cannot use it yet.` });
+  }
   const canTransfer = Boolean(agent.handoffConfig.transferDestination) || agent.handoffConfig.transferRules.length > 0;
   if (agent.callControl.onNoResponseAction === 'transfer' && !canTransfer) {
     found.push({ code: 'silence_transfer_without_destination', message: 'On silence the agent transfers, but no handoff destination is set.' });
@@ -54,6 +57,19 @@ function warnings(config: CompiledConfig): Warning[] {
   }
   if (!agent.persona.role.trim()) found.push({ code: 'no_persona', message: 'The persona has no role: say who the agent is.' });
   return found;
+}
+
+function coverage(config: CompiledConfig): PrepublishReport['knowledgeCoverage'] {
+  const sources = config.knowledge.sources;
+  const indexed = sources.filter((source) => source.status === 'indexed');
+  const passages = indexed.reduce((total, source) => total + source.chunkCount, 0);
+  return {
+    sources: sources.length,
+    indexedSources: indexed.length,
+    note: sources.length
+      ? `${indexed.length} of ${sources.length} sources indexed (${passages} passages): ${sources.map((source) => source.label).join(', ')}.`
+      : 'No sources attached.',
+  };
 }
 
 /** Build the report for a compiled config; `changes` is its diff against the live version, if any. */
@@ -82,11 +98,7 @@ export function prepublishReport(config: CompiledConfig, changes: DiffEntry[] | 
     wontSay,
     dataLeaves: destinations(config),
     guardrails,
-    knowledgeCoverage: {
-      sources: config.knowledge.sources.length,
-      indexedSources: config.knowledge.sources.length,
-      note: config.knowledge.sources.length ? 'Answers come from the listed sources.' : 'No sources attached.',
-    },
+    knowledgeCoverage: coverage(config),
     warnings: warnings(config),
     changesSinceLive: changes,
   };

@@ -30,6 +30,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
     input: spec.input,
     output: spec.output,
     flags,
+    untrusted: spec.untrusted ?? [],
     pathParams,
     // invokeTool parses with spec.input before calling, so the input has the declared type.
     execute: (input, context) => spec.execute(input as z.output<I>, context),

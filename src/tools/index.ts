@@ -5,6 +5,11 @@ import { diffAgentVersion, getPrepublishReport, listAgentVersions, publishAgent,
 import { getVoiceFacets, listVoices, searchVoices } from './voices.ts';
 import { getAccount, getLanguageMatrix } from './meta.ts';
 import { listAuditLogs } from './audit-logs.ts';
+import {
+  addKnowledgeSource, deleteKnowledgeSource, getKnowledgeSource, listKnowledgeSources, previewKnowledge,
+  refreshKnowledgeSource, updateKnowledgeSource,
+} from './knowledge.ts';
+import { uploadFile } from './uploads.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -12,6 +17,8 @@ const ALL_TOOLS: readonly Tool[] = [
   listVoices, getVoiceFacets, searchVoices,
   getAccount, getLanguageMatrix,
   listAuditLogs,
+  addKnowledgeSource, listKnowledgeSources, getKnowledgeSource, deleteKnowledgeSource, updateKnowledgeSource,
+  refreshKnowledgeSource, previewKnowledge, uploadFile,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

@@ -48,17 +48,33 @@ export interface ToolContext {
   cursors: { encode(position: string): string; decode(cursor: string): string };
 }
 
+export interface HttpSpec {
+  method: HttpMethod;
+  path: string;
+  successStatus?: number;
+  /** Largest request body this route accepts (default: the configured limit). */
+  maxBodyBytes?: number;
+  /** Also accepts multipart/form-data: a `file` part becomes filename, contentType and contentBase64. */
+  multipart?: boolean;
+}
+
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   name: string;
   title: string;
   description: string;
-  http: { method: HttpMethod; path: string; successStatus?: number };
+  http: HttpSpec;
   scope?: Scope;
   auth?: AuthKind;
   toolset: string;
   input: I;
   output: O;
   flags?: ToolFlags;
+  /**
+   * Output fields holding text that outsiders wrote (crawled pages, callers, visitors), e.g.
+   * `content` or `chunks[].text` (for paginated tools, relative to each item). MCP fences them
+   * as untrusted data.
+   */
+  untrusted?: string[];
   execute(input: z.output<I>, context: ToolContext): Promise<z.input<O>>;
 }
 
@@ -67,13 +83,14 @@ export interface Tool {
   name: string;
   title: string;
   description: string;
-  http: { method: HttpMethod; path: string; successStatus: number };
+  http: HttpSpec & { successStatus: number };
   scope?: Scope;
   auth: AuthKind;
   toolset: string;
   input: z.ZodObject;
   output: z.ZodObject;
   flags: ToolFlags;
+  untrusted: string[];
   /** Path parameters, in the order they appear in `http.path`. */
   pathParams: string[];
   /** Only ever called by invokeTool with input that `input` has already parsed. */

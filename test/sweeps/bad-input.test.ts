@@ -42,7 +42,7 @@ reportMissingFixtures(TOOLS);
 const withFields = TOOLS.filter((tool) => hasFixture(tool) && hasFieldsBeyondPath(tool)).map((tool) => [tool.name, tool] as const);
 
 describe.each(withFields)('%s', (_name, tool: Tool) => {
-  const placeholderSeed: Seed = { agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1 };
+  const placeholderSeed: Seed = { agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1, sourceId: 'ks_x', fileId: 'file_x' };
   const labels = badInputsFor(tool, fixtureFor(tool).input(placeholderSeed)).map((bad) => bad.label);
 
   it.each(labels)('returns 400 validation_error naming the field for %s', async (label) => {
@@ -72,17 +72,20 @@ describe.each(withBody)('%s (JSON body)', (_name, tool: Tool) => {
     expect(problem.errors.length).toBeGreaterThan(0);
   });
 
-  it('returns 413 payload_too_large for a body over the limit', async () => {
+  // Routes that take large bodies (uploads) set their own limit, and call its breach file_too_large.
+  const limit = tool.http.maxBodyBytes ?? 1000;
+  const code = tool.http.multipart ? 'file_too_large' : 'payload_too_large';
+  it(`returns 413 ${code} for a body over the route's limit (${limit} bytes)`, async () => {
     const small = createPlatform({ maxBodyBytes: 1000 });
     try {
       const smallSeed = await seedOrg(small);
       const request = restRequestOf(tool, fixtureFor(tool).input(smallSeed));
       const response = await small.request(request.method, request.path, {
-        body: { ...request.body, padding: 'x'.repeat(5000) },
+        body: { ...request.body, padding: 'x'.repeat(limit + 1000) },
         headers: request.headers,
       });
       expect(response.status).toBe(413);
-      expect((await body(response)).code).toBe('payload_too_large');
+      expect((await body(response)).code).toBe(code);
     } finally {
       small.close();
     }
@@ -90,8 +93,9 @@ describe.each(withBody)('%s (JSON body)', (_name, tool: Tool) => {
 });
 
 describe('/mcp', () => {
-  it('returns 413 payload_too_large for a JSON-RPC body over the limit', async () => {
+  it('returns 413 payload_too_large for a JSON-RPC body over the largest limit of any tool', async () => {
     const small = createPlatform({ maxBodyBytes: 1000 });
+    const limit = Math.max(1000, ...TOOLS.map((candidate) => candidate.http.maxBodyBytes ?? 0));
     try {
       const response = await small.app.request('/mcp', {
         method: 'POST',
@@ -104,7 +108,7 @@ describe('/mcp', () => {
           jsonrpc: '2.0',
           id: 1,
           method: 'tools/call',
-          params: { name: 'create_agent', arguments: { name: 'Big', description: 'x'.repeat(5000) } },
+          params: { name: 'create_agent', arguments: { name: 'Big', description: 'x'.repeat(limit + 1000) } },
         }),
       });
       expect(response.status).toBe(413);

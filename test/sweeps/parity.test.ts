@@ -104,7 +104,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
     });
   }
 
-  const invalid = badInputsFor(tool, fixtureFor(tool).input({ agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1 })).find(
+  const invalid = badInputsFor(tool, fixtureFor(tool).input({ agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1, sourceId: 'ks_x', fileId: 'file_x' })).find(
     (bad) => bad.onRest,
   );
   if (invalid) {

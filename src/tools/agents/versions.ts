@@ -1,7 +1,7 @@
 /** Publish, version history, rollback, diff and the pre-publish report. */
 import { z } from 'zod';
 import { defineTool, idField, idempotencyKeyField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
-import { compileAgent } from '../../runtime/compile.ts';
+import { compileCurrent } from '../../runtime/compile.ts';
 import { diffConfigs } from '../../runtime/diff.ts';
 import { prepublishReport } from '../../runtime/prepublish-report.ts';
 import { notFound } from '../../errors.ts';
@@ -43,7 +43,7 @@ export const publishAgent = defineTool({
     const result = context.services.agents.publish(context.org.id, input.id, parseIfMatch(input.ifMatch), (agent) => ({
       note: input.note ?? null,
       publishedBy: context.actor.id,
-      config: compileAgent(agent.draft),
+      config: compileCurrent(context.services, agent),
     }));
     if (result.status === 'not_found') throw notFound('agent', input.id);
     if (result.status === 'conflict') {
@@ -115,7 +115,7 @@ export const diffAgentVersion = defineTool({
       versionId: version.id,
       versionNumber: version.number,
       draftVersion: agent.version,
-      changes: diffConfigs(version.config, compileAgent(agent.draft)),
+      changes: diffConfigs(version.config, compileCurrent(context.services, agent)),
     };
   },
 });
@@ -162,7 +162,7 @@ export const getPrepublishReport = defineTool({
   }),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.id);
-    const config = compileAgent(agent.draft);
+    const config = compileCurrent(context.services, agent);
     const live = agent.publishedVersionId ? loadVersion(context, agent.id, agent.publishedVersionId) : undefined;
     return {
       agentId: agent.id,

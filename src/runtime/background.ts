@@ -1,0 +1,60 @@
+/** Background work of the server: the job worker and the scheduler that feeds it. */
+import type { Services } from '../services.ts';
+import { JobWorker } from './jobs.ts';
+import { INGEST_JOB, PERMANENT_CODES, ingestSource, ingestionFailed } from './knowledge/ingest.ts';
+
+export interface Background {
+  worker: JobWorker;
+  /** Queue what is due (auto-refresh) and collect expired uploads. */
+  tick(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 30_000;
+
+export function createBackground(services: Services): Background {
+  const worker = new JobWorker(
+    services.jobs,
+    [
+      {
+        kind: INGEST_JOB,
+        run: (job, signal) => ingestSource(services, job.subjectId as string, signal),
+        giveUp: (job, error) => ingestionFailed(services, job.subjectId as string, error),
+      },
+    ],
+    { leaseMs: services.config.jobLeaseMs, pollMs: services.config.jobPollMs, permanentCodes: PERMANENT_CODES },
+    services.logger,
+    services.now,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  const tick = () => {
+    for (const source of services.knowledge.dueForRefresh(100)) {
+      services.jobs.enqueue({ kind: INGEST_JOB, orgId: source.orgId, subjectId: source.id, payload: { reason: 'auto_refresh' } });
+      // Not due again until the interval has passed, whatever the job's outcome.
+      services.knowledge.updateSource(source.id, {
+        nextRefreshAt: new Date(services.now().getTime() + source.refreshIntervalHours * 3_600_000).toISOString(),
+      });
+    }
+    services.files.collectExpired();
+  };
+
+  return {
+    worker,
+    tick,
+    start() {
+      unsubscribe = services.jobs.onEnqueue(() => worker.wake());
+      worker.start();
+      tick();
+      timer = setInterval(tick, TICK_MS);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      unsubscribe?.();
+      await worker.stop();
+    },
+  };
+}

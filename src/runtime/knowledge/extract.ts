@@ -1,0 +1,61 @@
+/**
+ * Text extraction for knowledge ingestion: any supported document → Markdown-ish text whose
+ * headings stay `#` lines, paragraphs are separated by blank lines and list items start with `- `,
+ * so the chunker can split on headings and keep the heading path.
+ */
+import { FlowyteError } from '../../errors.ts';
+import { decodeText, parseContentType } from './extract/content-type.ts';
+import { extractCsv } from './extract/csv.ts';
+import { detectFormat } from './extract/detect-format.ts';
+import { extractDocx } from './extract/docx.ts';
+import { extractHtml } from './extract/html.ts';
+import { extractPdf } from './extract/pdf.ts';
+import { firstHeading, normaliseWhitespace } from './extract/text.ts';
+
+export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'markdown' | 'text' | 'csv';
+
+export interface ExtractInput {
+  bytes: Buffer;
+  /** The declared media type, e.g. an HTTP `Content-Type` (parameters such as `charset` honoured). */
+  contentType?: string;
+  filename?: string;
+  url?: string;
+}
+
+export interface ExtractedDocument {
+  title: string | null;
+  text: string;
+  format: DocumentFormat;
+}
+
+/** What one format's extractor yields before normalisation. */
+export type ExtractedText = Omit<ExtractedDocument, 'format'>;
+
+async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined): Promise<ExtractedText> {
+  switch (format) {
+    case 'html':
+      return extractHtml(bytes, charset);
+    case 'pdf':
+      return extractPdf(bytes);
+    case 'docx':
+      return extractDocx(bytes);
+    case 'csv':
+      return extractCsv(decodeText(bytes, charset));
+    case 'markdown': {
+      const text = decodeText(bytes, charset);
+      return { title: firstHeading(text), text };
+    }
+    case 'text':
+      return { title: null, text: decodeText(bytes, charset) };
+  }
+}
+
+/** Extract a document's title and Markdown-ish text; `unsupported_content` or `extraction_failed` otherwise. */
+export async function extractText(input: ExtractInput): Promise<ExtractedDocument> {
+  const format = detectFormat(input);
+  const charset = input.contentType ? parseContentType(input.contentType).charset : undefined;
+  const extracted = await extractByFormat(format, input.bytes, charset);
+  const text = normaliseWhitespace(extracted.text);
+  if (!text) throw new FlowyteError('extraction_failed', `Could not extract text: no text found in the ${format} document`);
+  return { title: extracted.title, text, format };
+}

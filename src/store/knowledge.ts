@@ -1,0 +1,236 @@
+/** Knowledge sources, their chunks, full-text rows (FTS5) and vectors (sqlite-vec), per agent. */
+import type { Db } from './db.ts';
+import { writeTransaction } from './db.ts';
+import { newId } from '../ids.ts';
+import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
+
+export type SourceKind = 'url' | 'file' | 'text' | 'faq';
+export type SourceStatus = 'pending' | 'indexed' | 'error';
+
+export interface SourceRecord {
+  id: string;
+  orgId: string;
+  agentId: string;
+  kind: SourceKind;
+  label: string;
+  url: string | null;
+  fileId: string | null;
+  /** Inline text, or FAQ pairs as JSON, for text and faq sources. */
+  input: string | null;
+  status: SourceStatus;
+  error: string | null;
+  title: string | null;
+  content: string | null;
+  contentHash: string | null;
+  chunkCount: number;
+  autoRefresh: boolean;
+  refreshIntervalHours: number;
+  nextRefreshAt: string | null;
+  lastCheckedAt: string | null;
+  lastChangedAt: string | null;
+  indexedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IndexedChunk {
+  position: number;
+  headingPath: string;
+  text: string;
+  embedding: Float32Array;
+}
+
+export interface ChunkHit {
+  id: number;
+  sourceId: string;
+  position: number;
+  headingPath: string;
+  text: string;
+}
+
+const SOURCE_COLUMNS = `id, org_id AS orgId, agent_id AS agentId, kind, label, url, file_id AS fileId, input, status, error,
+  title, content, content_hash AS contentHash, chunk_count AS chunkCount, auto_refresh AS autoRefresh,
+  refresh_interval_hours AS refreshIntervalHours, next_refresh_at AS nextRefreshAt, last_checked_at AS lastCheckedAt,
+  last_changed_at AS lastChangedAt, indexed_at AS indexedAt, created_at AS createdAt, updated_at AS updatedAt`;
+
+type SourceRow = Omit<SourceRecord, 'autoRefresh'> & { autoRefresh: number };
+
+function toSource(row: SourceRow): SourceRecord {
+  return { ...row, autoRefresh: row.autoRefresh === 1 };
+}
+
+/** Fields a caller may change after creation. */
+export type SourceUpdate = Partial<
+  Pick<SourceRecord, 'status' | 'error' | 'title' | 'content' | 'contentHash' | 'chunkCount' | 'autoRefresh' | 'refreshIntervalHours' | 'nextRefreshAt' | 'lastCheckedAt' | 'lastChangedAt' | 'indexedAt'>
+>;
+
+const UPDATE_COLUMNS: Record<keyof SourceUpdate, string> = {
+  status: 'status',
+  error: 'error',
+  title: 'title',
+  content: 'content',
+  contentHash: 'content_hash',
+  chunkCount: 'chunk_count',
+  autoRefresh: 'auto_refresh',
+  refreshIntervalHours: 'refresh_interval_hours',
+  nextRefreshAt: 'next_refresh_at',
+  lastCheckedAt: 'last_checked_at',
+  lastChangedAt: 'last_changed_at',
+  indexedAt: 'indexed_at',
+};
+
+export class KnowledgeStore {
+  constructor(private readonly db: Db, private readonly now: () => Date, readonly dimensions: number) {
+    db.exec(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_vectors USING vec0(
+         agent_id TEXT PARTITION KEY, source_id TEXT, embedding FLOAT[${dimensions}] distance_metric=cosine)`,
+    );
+  }
+
+  createSource(input: Pick<SourceRecord, 'orgId' | 'agentId' | 'kind' | 'label' | 'url' | 'fileId' | 'input'>): SourceRecord {
+    const at = this.now().toISOString();
+    const id = newId('knowledgeSource');
+    this.db
+      .prepare(
+        `INSERT INTO knowledge_sources (id, org_id, agent_id, kind, label, url, file_id, input, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      )
+      .run(id, input.orgId, input.agentId, input.kind, input.label, input.url, input.fileId, input.input, at, at);
+    return this.findSource(input.orgId, input.agentId, id) as SourceRecord;
+  }
+
+  findSource(orgId: string, agentId: string, id: string): SourceRecord | undefined {
+    const row = this.db
+      .prepare(`SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE org_id = ? AND agent_id = ? AND id = ?`)
+      .get(orgId, agentId, id) as SourceRow | undefined;
+    return row && toSource(row);
+  }
+
+  /** For background work, which knows only the source id. */
+  findSourceById(id: string): SourceRecord | undefined {
+    const row = this.db.prepare(`SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE id = ?`).get(id) as SourceRow | undefined;
+    return row && toSource(row);
+  }
+
+  listSources(orgId: string, agentId: string, page: PageRequest): Page<SourceRecord> {
+    const clause = pageClause(page);
+    const rows = this.db
+      .prepare(`SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE org_id = ? AND agent_id = ? ${clause.sql}`)
+      .all(orgId, agentId, ...clause.params) as SourceRow[];
+    return toPage(rows.map(toSource), page.limit);
+  }
+
+  /** Every source of an agent (for compiling its config). */
+  allSources(orgId: string, agentId: string): SourceRecord[] {
+    return (this.db
+      .prepare(`SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE org_id = ? AND agent_id = ? ORDER BY id`)
+      .all(orgId, agentId) as SourceRow[]).map(toSource);
+  }
+
+  updateSource(id: string, update: SourceUpdate): void {
+    const entries = Object.entries(update).filter(([, value]) => value !== undefined) as [keyof SourceUpdate, unknown][];
+    if (entries.length === 0) return;
+    const assignments = entries.map(([field]) => `${UPDATE_COLUMNS[field]} = ?`).join(', ');
+    const values = entries.map(([, value]) => (typeof value === 'boolean' ? Number(value) : value));
+    this.db
+      .prepare(`UPDATE knowledge_sources SET ${assignments}, updated_at = ? WHERE id = ?`)
+      .run(...values, this.now().toISOString(), id);
+  }
+
+  /** Sources whose auto-refresh is due. */
+  dueForRefresh(limit: number): SourceRecord[] {
+    return (this.db
+      .prepare(`SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE auto_refresh = 1 AND next_refresh_at <= ? ORDER BY next_refresh_at LIMIT ?`)
+      .all(this.now().toISOString(), limit) as SourceRow[]).map(toSource);
+  }
+
+  /** Replace every chunk, full-text row and vector of a source, atomically. */
+  replaceChunks(source: Pick<SourceRecord, 'id' | 'orgId' | 'agentId'>, chunks: IndexedChunk[], update: SourceUpdate): void {
+    writeTransaction(this.db, () => {
+      this.deleteChunks(source.id);
+      const insertChunk = this.db.prepare(
+        'INSERT INTO knowledge_chunks (org_id, agent_id, source_id, position, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const insertText = this.db.prepare(
+        'INSERT INTO knowledge_fts (rowid, text, heading_path, agent_id, source_id) VALUES (?, ?, ?, ?, ?)',
+      );
+      const insertVector = this.db.prepare(
+        'INSERT INTO knowledge_vectors (rowid, agent_id, source_id, embedding) VALUES (?, ?, ?, ?)',
+      );
+      for (const chunk of chunks) {
+        const { lastInsertRowid } = insertChunk.run(source.orgId, source.agentId, source.id, chunk.position, chunk.headingPath, chunk.text);
+        const rowid = BigInt(lastInsertRowid);
+        insertText.run(rowid, chunk.text, chunk.headingPath, source.agentId, source.id);
+        insertVector.run(rowid, source.agentId, source.id, chunk.embedding);
+      }
+      this.updateSource(source.id, { ...update, chunkCount: chunks.length });
+    });
+  }
+
+  private deleteChunks(sourceId: string): void {
+    const ids = this.db.prepare('SELECT id FROM knowledge_chunks WHERE source_id = ?').pluck().all(sourceId) as number[];
+    const deleteText = this.db.prepare('DELETE FROM knowledge_fts WHERE rowid = ?');
+    const deleteVector = this.db.prepare('DELETE FROM knowledge_vectors WHERE rowid = ?');
+    for (const id of ids) {
+      deleteText.run(BigInt(id));
+      deleteVector.run(BigInt(id));
+    }
+    this.db.prepare('DELETE FROM knowledge_chunks WHERE source_id = ?').run(sourceId);
+  }
+
+  /** Delete a source with every chunk, full-text row and vector derived from it. */
+  deleteSource(orgId: string, agentId: string, id: string): boolean {
+    return writeTransaction(this.db, () => {
+      if (!this.findSource(orgId, agentId, id)) return false;
+      this.deleteChunks(id);
+      this.db.prepare('DELETE FROM knowledge_sources WHERE id = ?').run(id);
+      return true;
+    });
+  }
+
+  /** Nearest chunks by cosine distance, within one agent (and optionally some of its sources). */
+  nearest(agentId: string, embedding: Float32Array, k: number, sourceIds?: string[]): { id: number; distance: number }[] {
+    const filter = sourceIds?.length ? `AND source_id IN (${sourceIds.map(() => '?').join(', ')})` : '';
+    return this.db
+      .prepare(`SELECT rowid AS id, distance FROM knowledge_vectors WHERE embedding MATCH ? AND k = ? AND agent_id = ? ${filter}`)
+      .all(embedding, k, agentId, ...(sourceIds ?? [])) as { id: number; distance: number }[];
+  }
+
+  /** Best BM25 matches of an FTS5 query, within one agent (and optionally some of its sources). */
+  matching(agentId: string, ftsQuery: string, k: number, sourceIds?: string[]): { id: number; score: number }[] {
+    const filter = sourceIds?.length ? `AND source_id IN (${sourceIds.map(() => '?').join(', ')})` : '';
+    return this.db
+      .prepare(
+        `SELECT rowid AS id, bm25(knowledge_fts) AS score FROM knowledge_fts
+         WHERE knowledge_fts MATCH ? AND agent_id = ? ${filter} ORDER BY score LIMIT ?`,
+      )
+      .all(ftsQuery, agentId, ...(sourceIds ?? []), k) as { id: number; score: number }[];
+  }
+
+  /** Cosine distances of some chunks to an embedding (for chunks found by text alone). */
+  distances(ids: number[], embedding: Float32Array): [number, number][] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT rowid AS id, vec_distance_cosine(embedding, ?) AS distance FROM knowledge_vectors
+         WHERE rowid IN (${ids.map(() => '?').join(', ')})`,
+      )
+      .all(embedding, ...ids.map(BigInt)) as { id: number; distance: number }[];
+    return rows.map((row) => [row.id, row.distance]);
+  }
+
+  chunks(ids: number[]): ChunkHit[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT id, source_id AS sourceId, position, heading_path AS headingPath, text FROM knowledge_chunks
+         WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      )
+      .all(...ids) as ChunkHit[];
+  }
+
+  /** How many vectors a source has (for checks that delete removes everything). */
+  vectorCount(sourceId: string): number {
+    return this.db.prepare('SELECT count(*) FROM knowledge_vectors WHERE source_id = ?').pluck().get(sourceId) as number;
+  }
+}

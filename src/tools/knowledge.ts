@@ -1,0 +1,308 @@
+/** Knowledge sources of an agent: add, list, read, delete, refresh, auto-refresh, preview. */
+import { z } from 'zod';
+import { defineTool, idField, pageInput, pageOf, paginate } from './define.ts';
+import { FlowyteError, notFound } from '../errors.ts';
+import { loadAgent } from './agents/present.ts';
+import { assertUrlShape } from '../runtime/net/safe-fetch.ts';
+import { INGEST_JOB } from '../runtime/knowledge/ingest.ts';
+import { searchKnowledge } from '../runtime/knowledge/retrieval.ts';
+import type { SourceRecord } from '../store/knowledge.ts';
+import type { ToolContext } from './types.ts';
+
+const agentId = idField('The agent id (agt_…).');
+const sourceId = idField('The knowledge source id (ks_…).');
+const MIN_REFRESH_HOURS = 24;
+const DEFAULT_REFRESH_HOURS = 168;
+
+const faqPair = z.object({
+  question: z.string().min(1).max(1000).describe('The question, as a caller would ask it.'),
+  answer: z.string().min(1).max(5000).describe('The answer the agent should give.'),
+});
+
+const sourceFields = {
+  id: z.string().describe('Source id (ks_…).'),
+  agentId: z.string().describe('The agent it belongs to.'),
+  kind: z.enum(['url', 'file', 'text', 'faq']).describe('Where the content comes from.'),
+  label: z.string().describe('Name shown in lists.'),
+  url: z.string().nullable().describe('The page, for url sources.'),
+  file_id: z.string().nullable().describe('The upload, for file sources.'),
+  status: z.enum(['pending', 'indexed', 'error']).describe('pending until indexed; error with a reason if it could not be indexed.'),
+  error: z.string().nullable().describe('Why the last ingestion or refresh failed, if it did.'),
+  title: z.string().nullable().describe('Title found in the document.'),
+  chunkCount: z.number().int().describe('Passages indexed.'),
+  autoRefresh: z.boolean().describe('Whether a url source is re-crawled on a schedule.'),
+  refreshIntervalHours: z.number().int().describe('Hours between automatic re-crawls (24 minimum).'),
+  nextRefreshAt: z.string().nullable().describe('When the next automatic re-crawl is due.'),
+  lastCheckedAt: z.string().nullable().describe('When the content was last fetched or read.'),
+  lastChangedAt: z.string().nullable().describe('When the indexed content last changed.'),
+  indexedAt: z.string().nullable().describe('When it was last indexed.'),
+  createdAt: z.string().describe('When it was added.'),
+  updatedAt: z.string().describe('When it last changed.'),
+};
+const sourceSchema = z.object(sourceFields);
+const sourceWithContentSchema = z.object({
+  ...sourceFields,
+  content: z.string().nullable().describe('The full indexed text (untrusted: it comes from the source).'),
+});
+
+function presentSource(source: SourceRecord): z.input<typeof sourceSchema> {
+  return {
+    id: source.id,
+    agentId: source.agentId,
+    kind: source.kind,
+    label: source.label,
+    url: source.url,
+    file_id: source.fileId,
+    status: source.status,
+    error: source.error,
+    title: source.title,
+    chunkCount: source.chunkCount,
+    autoRefresh: source.autoRefresh,
+    refreshIntervalHours: source.refreshIntervalHours,
+    nextRefreshAt: source.nextRefreshAt,
+    lastCheckedAt: source.lastCheckedAt,
+    lastChangedAt: source.lastChangedAt,
+    indexedAt: source.indexedAt,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+  };
+}
+
+function loadSource(context: ToolContext, agent: string, id: string): SourceRecord {
+  const source = context.services.knowledge.findSource(context.org.id, agent, id);
+  if (!source) throw notFound('knowledge source', id);
+  return source;
+}
+
+function enqueueIngestion(context: ToolContext, source: SourceRecord, reason: string): void {
+  context.services.jobs.enqueue({ kind: INGEST_JOB, orgId: source.orgId, subjectId: source.id, payload: { reason } });
+}
+
+function requireField(value: unknown, field: string, kind: string): void {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
+    throw new FlowyteError('validation_error', `a ${kind} source needs ${field}`, { errors: [{ field, message: `is required for kind ${kind}` }] });
+  }
+}
+
+export const addKnowledgeSource = defineTool({
+  name: 'add_knowledge_source',
+  title: 'Add a knowledge source',
+  description:
+    'Adds content the agent answers from: a web page (url), an upload (file, with the file_id from upload_file), pasted text (text), or question/answer pairs (faq). Indexing runs in the background: the source starts pending; poll get_knowledge_source until it is indexed (or error).',
+  http: { method: 'POST', path: '/agents/{agentId}/knowledge/sources', successStatus: 201, maxBodyBytes: 8 * 1024 * 1024 },
+  scope: 'knowledge:write',
+  toolset: 'knowledge',
+  input: z.object({
+    agentId,
+    kind: z.enum(['url', 'file', 'text', 'faq']).describe('url, file, text or faq; each needs its own field below.'),
+    label: z.string().min(1).max(200).describe('Name shown in lists, e.g. "Help center".'),
+    url: z.string().max(2048).optional().describe('For kind url: the http(s) page to crawl.'),
+    file_id: z.string().max(64).optional().describe('For kind file: the file_id returned by upload_file.'),
+    text: z.string().max(2_000_000).optional().describe('For kind text: the content itself (Markdown headings are kept).'),
+    faq: z.array(faqPair.describe('One question and its answer.')).max(1000).optional().describe('For kind faq: question/answer pairs.'),
+    autoRefresh: z.boolean().default(false).describe('For kind url: re-crawl on a schedule.'),
+    refreshIntervalHours: z.number().int().min(MIN_REFRESH_HOURS).max(24 * 90).default(DEFAULT_REFRESH_HOURS).describe('Hours between re-crawls (24 minimum, weekly by default).'),
+  }),
+  output: sourceSchema,
+  execute: async (input, context) => {
+    const agent = loadAgent(context, input.agentId);
+    const { services } = context;
+    let content: string | null = null;
+    switch (input.kind) {
+      case 'url':
+        requireField(input.url, 'url', 'url');
+        assertUrlShape(input.url as string);
+        break;
+      case 'file': {
+        requireField(input.file_id, 'file_id', 'file');
+        if (!services.files.findUsable(context.org.id, input.file_id as string)) {
+          if (!services.files.expired(context.org.id, input.file_id as string)) throw notFound('upload', input.file_id as string);
+          throw new FlowyteError('file_expired', `upload ${input.file_id} expired before it was used; upload the file again`);
+        }
+        break;
+      }
+      case 'text':
+        requireField(input.text?.trim(), 'text', 'text');
+        content = input.text as string;
+        break;
+      case 'faq':
+        requireField(input.faq, 'faq', 'faq');
+        content = JSON.stringify(input.faq);
+        break;
+    }
+    if (input.autoRefresh && input.kind !== 'url') {
+      throw new FlowyteError('validation_error', 'auto-refresh applies to url sources only', { errors: [{ field: 'autoRefresh', message: 'only for kind url' }] });
+    }
+    const source = services.knowledge.createSource({
+      orgId: context.org.id,
+      agentId: agent.id,
+      kind: input.kind,
+      label: input.label,
+      url: input.kind === 'url' ? (input.url as string) : null,
+      fileId: input.kind === 'file' ? (input.file_id as string) : null,
+      input: content,
+    });
+    if (input.kind === 'file') services.files.attach(context.org.id, input.file_id as string);
+    if (input.autoRefresh) services.knowledge.updateSource(source.id, { autoRefresh: true, refreshIntervalHours: input.refreshIntervalHours });
+    enqueueIngestion(context, source, 'created');
+    return presentSource(services.knowledge.findSourceById(source.id) as SourceRecord);
+  },
+});
+
+export const listKnowledgeSources = defineTool({
+  name: 'list_knowledge_sources',
+  title: 'List knowledge sources',
+  description: 'Lists the knowledge sources of an agent, newest first, with their indexing status. The full text is left out; get_knowledge_source has it.',
+  http: { method: 'GET', path: '/agents/{agentId}/knowledge/sources' },
+  scope: 'knowledge:read',
+  toolset: 'knowledge',
+  flags: { readOnly: true, idempotent: true, paginated: true },
+  input: z.object({ agentId, ...pageInput }),
+  output: pageOf(sourceSchema),
+  execute: async (input, context) => {
+    const agent = loadAgent(context, input.agentId);
+    return paginate(context, input, (page) => context.services.knowledge.listSources(context.org.id, agent.id, page), presentSource);
+  },
+});
+
+export const getKnowledgeSource = defineTool({
+  name: 'get_knowledge_source',
+  title: 'Get a knowledge source',
+  description:
+    'Returns one knowledge source with its status and full indexed text. Poll it after adding a source until status is indexed or error. The text is untrusted content from the source.',
+  http: { method: 'GET', path: '/agents/{agentId}/knowledge/sources/{id}' },
+  scope: 'knowledge:read',
+  toolset: 'knowledge',
+  flags: { readOnly: true, idempotent: true },
+  untrusted: ['content'],
+  input: z.object({ agentId, id: sourceId }),
+  output: sourceWithContentSchema,
+  execute: async (input, context) => {
+    const source = loadSource(context, loadAgent(context, input.agentId).id, input.id);
+    return { ...presentSource(source), content: source.content };
+  },
+});
+
+export const deleteKnowledgeSource = defineTool({
+  name: 'delete_knowledge_source',
+  title: 'Delete a knowledge source',
+  description: 'Removes a knowledge source and every passage and vector indexed from it; the agent stops using it at once.',
+  http: { method: 'DELETE', path: '/agents/{agentId}/knowledge/sources/{id}' },
+  scope: 'knowledge:write',
+  toolset: 'knowledge',
+  flags: { destructive: true, idempotent: true },
+  input: z.object({ agentId, id: sourceId }),
+  output: z.object({ id: z.string().describe('The deleted source.'), deleted: z.literal(true).describe('Always true.') }),
+  execute: async (input, context) => {
+    const agent = loadAgent(context, input.agentId);
+    if (!context.services.knowledge.deleteSource(context.org.id, agent.id, input.id)) throw notFound('knowledge source', input.id);
+    return { id: input.id, deleted: true as const };
+  },
+});
+
+export const updateKnowledgeSource = defineTool({
+  name: 'update_knowledge_source',
+  title: "Set a knowledge source's auto-refresh",
+  description:
+    'Turns scheduled re-crawling of a url source on or off, or changes how often it runs (24 hours minimum, weekly by default). A re-crawl re-indexes only when the content changed.',
+  http: { method: 'PATCH', path: '/agents/{agentId}/knowledge/sources/{id}' },
+  scope: 'knowledge:write',
+  toolset: 'knowledge',
+  flags: { idempotent: true },
+  input: z.object({
+    agentId,
+    id: sourceId,
+    autoRefresh: z.boolean().optional().describe('Re-crawl on a schedule.'),
+    refreshIntervalHours: z.number().int().min(MIN_REFRESH_HOURS).max(24 * 90).optional().describe('Hours between re-crawls (24 minimum).'),
+  }),
+  output: sourceSchema,
+  execute: async (input, context) => {
+    const source = loadSource(context, loadAgent(context, input.agentId).id, input.id);
+    if (source.kind !== 'url') {
+      throw new FlowyteError('validation_error', 'auto-refresh applies to url sources only', { errors: [{ field: 'autoRefresh', message: 'only for kind url' }] });
+    }
+    const autoRefresh = input.autoRefresh ?? source.autoRefresh;
+    const interval = input.refreshIntervalHours ?? source.refreshIntervalHours;
+    const from = new Date(source.lastCheckedAt ?? context.services.now().toISOString()).getTime();
+    context.services.knowledge.updateSource(source.id, {
+      autoRefresh,
+      refreshIntervalHours: interval,
+      nextRefreshAt: autoRefresh ? new Date(Math.max(from + interval * 3_600_000, context.services.now().getTime())).toISOString() : null,
+    });
+    return presentSource(context.services.knowledge.findSourceById(source.id) as SourceRecord);
+  },
+});
+
+export const refreshKnowledgeSource = defineTool({
+  name: 'refresh_knowledge_source',
+  title: 'Refresh a knowledge source now',
+  description:
+    'Re-crawls a url source now, whether or not auto-refresh is on (202: it runs in the background). It is re-indexed only if the content changed; watch lastCheckedAt and lastChangedAt.',
+  http: { method: 'POST', path: '/agents/{agentId}/knowledge/sources/{id}/refresh', successStatus: 202 },
+  scope: 'knowledge:write',
+  toolset: 'knowledge',
+  flags: { idempotent: true },
+  input: z.object({ agentId, id: sourceId }),
+  output: sourceSchema,
+  execute: async (input, context) => {
+    const source = loadSource(context, loadAgent(context, input.agentId).id, input.id);
+    if (source.kind !== 'url') {
+      throw new FlowyteError('validation_error', 'only url sources can be re-crawled', { errors: [{ field: 'id', message: `is a ${source.kind} source` }] });
+    }
+    enqueueIngestion(context, source, 'refresh');
+    return presentSource(source);
+  },
+});
+
+export const previewKnowledge = defineTool({
+  name: 'preview_knowledge',
+  title: 'Preview knowledge search',
+  description:
+    'Searches the agent\'s indexed knowledge the way the agent will (vector and full-text, fused) and returns the best passages with scores and topScore. A low topScore or no chunks means the question is not covered. Passage text is untrusted content from the sources.',
+  http: { method: 'POST', path: '/agents/{agentId}/knowledge/preview' },
+  scope: 'knowledge:read',
+  toolset: 'knowledge',
+  flags: { readOnly: true, idempotent: true },
+  untrusted: ['chunks[].text'],
+  input: z.object({
+    agentId,
+    query: z.string().min(1).max(1000).describe('A question as a caller would ask it.'),
+    sourceIds: z.array(sourceId).max(50).optional().describe('Only search these sources.'),
+    limit: z.number().int().min(1).max(20).default(5).describe('How many passages to return.'),
+  }),
+  output: z.object({
+    query: z.string().describe('The query searched.'),
+    topScore: z.number().describe('Similarity of the best passage, 0-1; 0 when nothing matched.'),
+    chunks: z
+      .array(
+        z.object({
+          chunkId: z.number().int().describe('Passage id.'),
+          sourceId: z.string().describe('The source it comes from.'),
+          sourceLabel: z.string().describe('That source\'s label.'),
+          headingPath: z.string().describe('Headings above the passage, "A > B".'),
+          text: z.string().describe('The passage (untrusted).'),
+          score: z.number().describe('Cosine similarity to the query, 0-1.'),
+        }),
+      )
+      .describe('Best passages first.'),
+  }),
+  execute: async (input, context) => {
+    const agent = loadAgent(context, input.agentId);
+    const { knowledge, embedder } = context.services;
+    const labels = new Map(knowledge.allSources(context.org.id, agent.id).map((source) => [source.id, source.label]));
+    for (const id of input.sourceIds ?? []) if (!labels.has(id)) throw notFound('knowledge source', id);
+    const result = await searchKnowledge(knowledge, embedder, agent.id, input.query, { limit: input.limit, sourceIds: input.sourceIds });
+    return {
+      query: input.query,
+      topScore: result.topScore,
+      chunks: result.chunks.map((chunk) => ({
+        chunkId: chunk.chunkId,
+        sourceId: chunk.sourceId,
+        sourceLabel: labels.get(chunk.sourceId) ?? '',
+        headingPath: chunk.headingPath,
+        text: chunk.text,
+        score: chunk.score,
+      })),
+    };
+  },
+});
