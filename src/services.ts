@@ -55,6 +55,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
   // Vectors from another model are not comparable: refuse to start rather than mix them.
   const indexedWith = credentials.setting('embedder', () => embedder.id);
   if (indexedWith !== embedder.id) {
+    db.close();
     throw new Error(`the knowledge index was built with ${indexedWith} but the configured embedder is ${embedder.id}; use the same embeddings settings or start from a new data directory`);
   }
   return {
