@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { chunkText } from '../src/runtime/knowledge/chunker.ts';
 import { LocalEmbedder } from '../src/runtime/knowledge/embedder.ts';
 import { ingestSource } from '../src/runtime/knowledge/ingest.ts';
-import { searchKnowledge, toFtsQuery } from '../src/runtime/knowledge/retrieval.ts';
+import { searchKnowledge, searchTerms, toFtsQuery } from '../src/runtime/knowledge/retrieval.ts';
 import type { IndexedChunk } from '../src/store/knowledge.ts';
 import { previewKnowledge } from '../src/tools/knowledge.ts';
 import { invokeTool } from '../src/tools/invoke.ts';
@@ -345,8 +345,8 @@ async function benchRetrieval(platform: BenchPlatform, data: RetrievalCorpus, pl
     knowledge.nearest(agentId, vector, DEPTH);
     knn[index] = performance.now() - started;
 
-    const ftsQuery = toFtsQuery(query);
     started = performance.now();
+    const ftsQuery = toFtsQuery(searchTerms(knowledge, query));
     if (ftsQuery) knowledge.matching(agentId, ftsQuery, DEPTH);
     fts[index] = performance.now() - started;
     if (ftsQuery) matchedRows += countMatches.get(ftsQuery, agentId) as number;

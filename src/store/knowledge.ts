@@ -81,6 +81,7 @@ const UPDATE_COLUMNS: Record<keyof SourceUpdate, string> = {
 
 export class KnowledgeStore {
   constructor(private readonly db: Db, private readonly now: () => Date, readonly dimensions: number) {
+    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_fts_terms USING fts5vocab(main, 'knowledge_fts', 'row')");
     db.exec(
       `CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_vectors USING vec0(
          agent_id TEXT PARTITION KEY, source_id TEXT, embedding FLOAT[${dimensions}] distance_metric=cosine)`,
@@ -199,24 +200,27 @@ export class KnowledgeStore {
   /** Best BM25 matches of an FTS5 query, within one agent (and optionally some of its sources). */
   matching(agentId: string, ftsQuery: string, k: number, sourceIds?: string[]): { id: number; score: number }[] {
     const filter = sourceIds?.length ? `AND source_id IN (${sourceIds.map(() => '?').join(', ')})` : '';
+    // Ordering by the built-in `rank` (bm25) lets FTS5 keep only the best rows as it goes.
     return this.db
       .prepare(
-        `SELECT rowid AS id, bm25(knowledge_fts) AS score FROM knowledge_fts
-         WHERE knowledge_fts MATCH ? AND agent_id = ? ${filter} ORDER BY score LIMIT ?`,
+        `SELECT rowid AS id, rank AS score FROM knowledge_fts
+         WHERE knowledge_fts MATCH ? AND agent_id = ? ${filter} ORDER BY rank LIMIT ?`,
       )
       .all(ftsQuery, agentId, ...(sourceIds ?? []), k) as { id: number; score: number }[];
   }
 
+  /** In how many indexed passages each term appears, and an upper bound on how many passages there are. */
+  termFrequencies(terms: string[]): { total: number; documents: Map<string, number> } {
+    const total = this.db.prepare('SELECT max(id) FROM knowledge_chunks').pluck().get() as number | null;
+    const lookup = this.db.prepare('SELECT doc FROM knowledge_fts_terms WHERE term = ?').pluck();
+    return { total: total ?? 0, documents: new Map(terms.map((term) => [term, (lookup.get(term) as number | undefined) ?? 0])) };
+  }
+
   /** Cosine distances of some chunks to an embedding (for chunks found by text alone). */
   distances(ids: number[], embedding: Float32Array): [number, number][] {
-    if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT rowid AS id, vec_distance_cosine(embedding, ?) AS distance FROM knowledge_vectors
-         WHERE rowid IN (${ids.map(() => '?').join(', ')})`,
-      )
-      .all(embedding, ...ids.map(BigInt)) as { id: number; distance: number }[];
-    return rows.map((row) => [row.id, row.distance]);
+    // One point lookup per id: vec0 scans the whole table for `rowid IN (…)`.
+    const lookup = this.db.prepare('SELECT vec_distance_cosine(embedding, ?) FROM knowledge_vectors WHERE rowid = ?').pluck();
+    return ids.map((id) => [id, (lookup.get(embedding, BigInt(id)) as number | undefined) ?? 1]);
   }
 
   chunks(ids: number[]): ChunkHit[] {

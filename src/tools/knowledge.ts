@@ -289,9 +289,11 @@ export const previewKnowledge = defineTool({
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     const { knowledge, embedder } = context.services;
-    const labels = new Map(knowledge.allSources(context.org.id, agent.id).map((source) => [source.id, source.label]));
-    for (const id of input.sourceIds ?? []) if (!labels.has(id)) throw notFound('knowledge source', id);
+    for (const id of input.sourceIds ?? []) loadSource(context, agent.id, id);
     const result = await searchKnowledge(knowledge, embedder, agent.id, input.query, { limit: input.limit, sourceIds: input.sourceIds });
+    const labels = new Map(
+      [...new Set(result.chunks.map((chunk) => chunk.sourceId))].map((id) => [id, knowledge.findSource(context.org.id, agent.id, id)?.label ?? '']),
+    );
     return {
       query: input.query,
       topScore: result.topScore,

@@ -26,12 +26,24 @@ export interface RetrievalResult {
 const RRF_K = 60;
 
 /**
- * User text as a safe FTS5 query: every word quoted and OR-ed, so FTS syntax in the text
- * (quotes, NEAR(, *, col:, AND/OR/NOT) is only ever read as words. Null when there are none.
+ * Words as a safe FTS5 query: every word quoted and OR-ed, so FTS syntax in the text (quotes,
+ * NEAR(, *, col:, AND/OR/NOT) is only ever read as words. Null when there are none.
  */
-export function toFtsQuery(text: string): string | null {
-  const terms = [...new Set(words(text))].slice(0, 32);
+export function toFtsQuery(terms: string[]): string | null {
   return terms.length ? terms.map((term) => `"${term}"`).join(' OR ') : null;
+}
+
+/** A word in more than this share of passages adds almost nothing to BM25 but costs a full scan. */
+const COMMON_WORD_SHARE = 0.5;
+
+/** The query's distinct words without the very common ones (keeping at least the rarest). */
+export function searchTerms(store: KnowledgeStore, text: string): string[] {
+  const terms = [...new Set(words(text))].slice(0, 32);
+  if (terms.length <= 1) return terms;
+  const { total, documents } = store.termFrequencies(terms);
+  const rare = terms.filter((term) => (documents.get(term) ?? 0) <= total * COMMON_WORD_SHARE);
+  if (rare.length) return rare;
+  return [terms.reduce((best, term) => ((documents.get(term) ?? 0) < (documents.get(best) ?? 0) ? term : best))];
 }
 
 export async function searchKnowledge(
@@ -44,7 +56,7 @@ export async function searchKnowledge(
   const depth = Math.max(options.limit * 4, 20);
   const [embedding] = await embedder.embed([query]);
   const neighbours = store.nearest(agentId, embedding, depth, options.sourceIds);
-  const ftsQuery = toFtsQuery(query);
+  const ftsQuery = toFtsQuery(searchTerms(store, query));
   const matches = ftsQuery ? store.matching(agentId, ftsQuery, depth, options.sourceIds) : [];
 
   const fused = new Map<number, { rrf: number; vectorRank: number | null; textRank: number | null }>();
