@@ -1,6 +1,6 @@
 /**
  * Knowledge benchmark: ingestion throughput with the local embedder, and hybrid retrieval
- * (sqlite-vec KNN + FTS5 BM25, fused) at two corpus sizes in one agent, with the vector stage's
+ * (in-memory exact vector search + FTS5 BM25, fused) at two corpus sizes in one agent, with the vector stage's
  * recall@10 checked against an exact brute-force search in JavaScript over the same vectors.
  *
  * Runs on its own platform: SQLite on disk in a fresh temp dir (WAL), like a real server.
@@ -71,7 +71,7 @@ export interface RetrievalResult {
   /** The whole searchKnowledge call (limit 5). */
   search: Latency;
   embed: Latency;
-  /** store.nearest at searchKnowledge's depth (sqlite-vec, exact cosine KNN in the agent's partition). */
+  /** VectorIndex.nearest at searchKnowledge's depth (exact cosine KNN, WASM SIMD over the agent's vectors in memory). */
   knn: Latency;
   /** store.matching at the same depth (FTS5 MATCH of the OR-ed words, bm25 ORDER BY, agent filter). */
   fts: Latency;
@@ -311,18 +311,18 @@ class RetrievalCorpus {
 }
 async function benchRetrieval(platform: BenchPlatform, data: RetrievalCorpus, plan: KnowledgePlan, seed: number): Promise<RetrievalResult> {
   const { services } = platform;
-  const { knowledge, embedder } = services;
+  const { knowledge, vectors, embedder } = services;
   const agentId = data.agentId;
   const asked = data.queries(plan.queries, seed);
   const queries = asked.map((query) => query.text);
   const warmup = data.queries(plan.warmup, seed + 1).map((query) => query.text);
 
-  for (const query of warmup) await searchKnowledge(knowledge, embedder, agentId, query, { limit: LIMIT });
+  for (const query of warmup) await searchKnowledge(knowledge, vectors, embedder, agentId, query, { limit: LIMIT });
   const total = new Float64Array(queries.length);
   let foundSource = 0;
   for (const [index, query] of queries.entries()) {
     const started = performance.now();
-    const result = await searchKnowledge(knowledge, embedder, agentId, query, { limit: LIMIT });
+    const result = await searchKnowledge(knowledge, vectors, embedder, agentId, query, { limit: LIMIT });
     total[index] = performance.now() - started;
     if (result.chunks.some((chunk) => chunk.chunkId === asked[index].from)) foundSource += 1;
   }
@@ -342,7 +342,7 @@ async function benchRetrieval(platform: BenchPlatform, data: RetrievalCorpus, pl
     embed[index] = performance.now() - started;
 
     started = performance.now();
-    knowledge.nearest(agentId, vector, DEPTH);
+    vectors.nearest(agentId, vector, DEPTH);
     knn[index] = performance.now() - started;
 
     started = performance.now();
@@ -353,7 +353,7 @@ async function benchRetrieval(platform: BenchPlatform, data: RetrievalCorpus, pl
     rest[index] = Math.max(0, total[index] - embed[index] - knn[index] - fts[index]);
 
     // recall@10 of the vector stage against the exact answer; ties at the 10th score count as hits.
-    const found = knowledge.nearest(agentId, vector, K);
+    const found = vectors.nearest(agentId, vector, K);
     started = performance.now();
     const exact = data.exact(vector, K);
     jsScan[index] = performance.now() - started;
@@ -459,7 +459,7 @@ export function knowledgeReport(report: KnowledgeReport): string {
     rows.push(
       row('searchKnowledge (hybrid, whole call)', result.search, true),
       row('  embed query', result.embed),
-      row(`  nearest k=${DEPTH} (sqlite-vec KNN)`, result.knn),
+      row(`  nearest k=${DEPTH} (in-memory WASM SIMD scan)`, result.knn),
       row(`  matching ${DEPTH} (FTS5 BM25; ~${count(result.ftsMatchedRows)} rows match)`, result.fts),
       row('  fusion + chunk rows + distances', result.rest),
       row(`preview_knowledge tool (${result.tool.calls} calls)`, result.tool),

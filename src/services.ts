@@ -14,6 +14,7 @@ import { KnowledgeStore } from './store/knowledge.ts';
 import { JobStore } from './store/jobs.ts';
 import { EventStore } from './store/events.ts';
 import { LocalEmbedder, OpenAiEmbedder, type Embedder } from './runtime/knowledge/embedder.ts';
+import { VectorIndex } from './runtime/knowledge/vector-index.ts';
 
 export interface Logger {
   error(message: string, details?: Record<string, unknown>): void;
@@ -37,6 +38,7 @@ export interface Services {
   jobs: JobStore;
   events: EventStore;
   embedder: Embedder;
+  vectors: VectorIndex;
   /** Flush queued writes and close the database. */
   close(): void;
 }
@@ -58,6 +60,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     db.close();
     throw new Error(`the knowledge index was built with ${indexedWith} but the configured embedder is ${embedder.id}; use the same embeddings settings or start from a new data directory`);
   }
+  const knowledge = new KnowledgeStore(db, now, embedder.dimensions);
   return {
     config,
     db,
@@ -71,7 +74,8 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
     voices: new VoiceCatalog(),
     files: new FileStore(db, now),
-    knowledge: new KnowledgeStore(db, now, embedder.dimensions),
+    knowledge,
+    vectors: new VectorIndex(knowledge),
     jobs: new JobStore(db, now),
     events: new EventStore(db, now),
     embedder,

@@ -89,3 +89,10 @@ CREATE TABLE events (
   created_at TEXT NOT NULL
 );
 CREATE INDEX events_org ON events(org_id, id);
+
+-- Bumped whenever an agent's passages change, so that any process holding the agent's vectors in
+-- memory can tell that they are stale.
+CREATE TABLE knowledge_versions (
+  agent_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+);

@@ -40,6 +40,22 @@ export interface IndexedChunk {
   embedding: Float32Array;
 }
 
+/** A stored vector, for loading an agent's vectors into memory. */
+export interface StoredVector {
+  id: number;
+  sourceId: string;
+  embedding: Float32Array;
+}
+
+/** What changed in an agent's index: a source's vectors were replaced (or removed). */
+export interface IndexChange {
+  agentId: string;
+  sourceId: string;
+  /** The agent's index version after the change. */
+  version: number;
+  added: StoredVector[];
+}
+
 export interface ChunkHit {
   id: number;
   sourceId: string;
@@ -80,6 +96,8 @@ const UPDATE_COLUMNS: Record<keyof SourceUpdate, string> = {
 };
 
 export class KnowledgeStore {
+  private readonly listeners = new Set<(change: IndexChange) => void>();
+
   constructor(private readonly db: Db, private readonly now: () => Date, readonly dimensions: number) {
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_fts_terms USING fts5vocab(main, 'knowledge_fts', 'row')");
     db.exec(
@@ -145,9 +163,50 @@ export class KnowledgeStore {
       .all(this.now().toISOString(), limit) as SourceRow[]).map(toSource);
   }
 
+  /** Be told, after commit, whenever a source's vectors change in this process. */
+  onChange(listener: (change: IndexChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The agent's index version: it moves whenever any process changes the agent's passages. */
+  version(agentId: string): number {
+    return (this.db.prepare('SELECT version FROM knowledge_versions WHERE agent_id = ?').pluck().get(agentId) as number | undefined) ?? 0;
+  }
+
+  private bumpVersion(agentId: string): number {
+    return this.db
+      .prepare(
+        `INSERT INTO knowledge_versions (agent_id, version) VALUES (?, 1)
+         ON CONFLICT (agent_id) DO UPDATE SET version = version + 1 RETURNING version`,
+      )
+      .pluck()
+      .get(agentId) as number;
+  }
+
+  /** Every vector of an agent, with the version they belong to. */
+  loadVectors(agentId: string): { version: number; vectors: StoredVector[] } {
+    return writeTransaction(this.db, () => {
+      const rows = this.db
+        .prepare('SELECT rowid AS id, source_id AS sourceId, embedding FROM knowledge_vectors WHERE agent_id = ?')
+        .all(agentId) as { id: number; sourceId: string; embedding: Buffer }[];
+      const vectors = rows.map((row) => ({
+        id: Number(row.id),
+        sourceId: row.sourceId,
+        embedding: new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)),
+      }));
+      return { version: this.version(agentId), vectors };
+    });
+  }
+
+  private notify(change: IndexChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
   /** Replace every chunk, full-text row and vector of a source, atomically. */
   replaceChunks(source: Pick<SourceRecord, 'id' | 'orgId' | 'agentId'>, chunks: IndexedChunk[], update: SourceUpdate): void {
-    writeTransaction(this.db, () => {
+    const added: StoredVector[] = [];
+    const version = writeTransaction(this.db, () => {
       this.deleteChunks(source.id);
       const insertChunk = this.db.prepare(
         'INSERT INTO knowledge_chunks (org_id, agent_id, source_id, position, heading_path, text) VALUES (?, ?, ?, ?, ?, ?)',
@@ -163,9 +222,12 @@ export class KnowledgeStore {
         const rowid = BigInt(lastInsertRowid);
         insertText.run(rowid, chunk.text, chunk.headingPath, source.agentId, source.id);
         insertVector.run(rowid, source.agentId, source.id, chunk.embedding);
+        added.push({ id: Number(rowid), sourceId: source.id, embedding: chunk.embedding });
       }
       this.updateSource(source.id, { ...update, chunkCount: chunks.length });
+      return this.bumpVersion(source.agentId);
     });
+    this.notify({ agentId: source.agentId, sourceId: source.id, version, added });
   }
 
   private deleteChunks(sourceId: string): void {
@@ -181,12 +243,15 @@ export class KnowledgeStore {
 
   /** Delete a source with every chunk, full-text row and vector derived from it. */
   deleteSource(orgId: string, agentId: string, id: string): boolean {
-    return writeTransaction(this.db, () => {
-      if (!this.findSource(orgId, agentId, id)) return false;
+    const version = writeTransaction(this.db, () => {
+      if (!this.findSource(orgId, agentId, id)) return undefined;
       this.deleteChunks(id);
       this.db.prepare('DELETE FROM knowledge_sources WHERE id = ?').run(id);
-      return true;
+      return this.bumpVersion(agentId);
     });
+    if (version === undefined) return false;
+    this.notify({ agentId, sourceId: id, version, added: [] });
+    return true;
   }
 
   /** Nearest chunks by cosine distance, within one agent (and optionally some of its sources). */

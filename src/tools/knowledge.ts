@@ -288,9 +288,9 @@ export const previewKnowledge = defineTool({
   }),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
-    const { knowledge, embedder } = context.services;
+    const { knowledge, vectors, embedder } = context.services;
     for (const id of input.sourceIds ?? []) loadSource(context, agent.id, id);
-    const result = await searchKnowledge(knowledge, embedder, agent.id, input.query, { limit: input.limit, sourceIds: input.sourceIds });
+    const result = await searchKnowledge(knowledge, vectors, embedder, agent.id, input.query, { limit: input.limit, sourceIds: input.sourceIds });
     const labels = new Map(
       [...new Set(result.chunks.map((chunk) => chunk.sourceId))].map((id) => [id, knowledge.findSource(context.org.id, agent.id, id)?.label ?? '']),
     );

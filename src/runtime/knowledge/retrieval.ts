@@ -1,10 +1,12 @@
 /**
- * Hybrid retrieval: sqlite-vec nearest neighbours and FTS5 BM25, fused by reciprocal rank, scoped
- * to one agent. Each returned chunk carries its cosine similarity to the query as `score`.
+ * Hybrid retrieval: exact nearest neighbours (the agent's vectors, scored in memory) and FTS5
+ * BM25, fused by reciprocal rank, scoped to one agent. Each returned chunk carries its cosine
+ * similarity to the query as `score`.
  */
 import type { Embedder } from './embedder.ts';
 import { words } from './embedder.ts';
 import type { KnowledgeStore } from '../../store/knowledge.ts';
+import type { VectorIndex } from './vector-index.ts';
 
 export interface RetrievedChunk {
   chunkId: number;
@@ -48,6 +50,7 @@ export function searchTerms(store: KnowledgeStore, text: string): string[] {
 
 export async function searchKnowledge(
   store: KnowledgeStore,
+  vectors: VectorIndex,
   embedder: Embedder,
   agentId: string,
   query: string,
@@ -55,7 +58,7 @@ export async function searchKnowledge(
 ): Promise<RetrievalResult> {
   const depth = Math.max(options.limit * 4, 20);
   const [embedding] = await embedder.embed([query]);
-  const neighbours = store.nearest(agentId, embedding, depth, options.sourceIds);
+  const neighbours = vectors.nearest(agentId, embedding, depth, options.sourceIds);
   const ftsQuery = toFtsQuery(searchTerms(store, query));
   const matches = ftsQuery ? store.matching(agentId, ftsQuery, depth, options.sourceIds) : [];
 
@@ -71,7 +74,7 @@ export async function searchKnowledge(
   const distances = new Map(neighbours.map((hit) => [hit.id, hit.distance]));
   const byId = new Map(store.chunks(ranked.map(([id]) => id)).map((chunk) => [chunk.id, chunk]));
   const missing = ranked.filter(([id]) => !distances.has(id)).map(([id]) => id);
-  for (const [id, distance] of store.distances(missing, embedding)) distances.set(id, distance);
+  for (const [id, distance] of vectors.distances(agentId, missing, embedding)) distances.set(id, distance);
 
   const chunks = ranked.flatMap(([id, entry]) => {
     const chunk = byId.get(id);

@@ -1,0 +1,32 @@
+(module
+  (memory (export "memory") 1)
+  ;; scores[row] = dot(matrix[row], query) for rows [0, rows); dims a multiple of 16; all offsets in bytes, 16-aligned.
+  (func (export "scores") (param $query i32) (param $matrix i32) (param $rows i32) (param $dims i32) (param $out i32)
+    (local $row i32) (local $p i32) (local $q i32) (local $end i32) (local $rowBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s v128)
+    (local.set $rowBytes (i32.shl (local.get $dims) (i32.const 2)))
+    (local.set $p (local.get $matrix))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $a2 (v128.const f32x4 0 0 0 0))
+        (local.set $a3 (v128.const f32x4 0 0 0 0))
+        (local.set $q (local.get $query))
+        (local.set $end (i32.add (local.get $p) (local.get $rowBytes)))
+        (loop $dims_loop
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $q)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $q)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 64)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (br_if $dims_loop (i32.lt_u (local.get $p) (local.get $end))))
+        (local.set $s (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+        (f32.store (local.get $out)
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $s)) (f32x4.extract_lane 1 (local.get $s)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop)))))
