@@ -254,14 +254,6 @@ export class KnowledgeStore {
     return true;
   }
 
-  /** Nearest chunks by cosine distance, within one agent (and optionally some of its sources). */
-  nearest(agentId: string, embedding: Float32Array, k: number, sourceIds?: string[]): { id: number; distance: number }[] {
-    const filter = sourceIds?.length ? `AND source_id IN (${sourceIds.map(() => '?').join(', ')})` : '';
-    return this.db
-      .prepare(`SELECT rowid AS id, distance FROM knowledge_vectors WHERE embedding MATCH ? AND k = ? AND agent_id = ? ${filter}`)
-      .all(embedding, k, agentId, ...(sourceIds ?? [])) as { id: number; distance: number }[];
-  }
-
   /** Best BM25 matches of an FTS5 query, within one agent (and optionally some of its sources). */
   matching(agentId: string, ftsQuery: string, k: number, sourceIds?: string[]): { id: number; score: number }[] {
     const filter = sourceIds?.length ? `AND source_id IN (${sourceIds.map(() => '?').join(', ')})` : '';
@@ -279,13 +271,6 @@ export class KnowledgeStore {
     const total = this.db.prepare('SELECT max(id) FROM knowledge_chunks').pluck().get() as number | null;
     const lookup = this.db.prepare('SELECT doc FROM knowledge_fts_terms WHERE term = ?').pluck();
     return { total: total ?? 0, documents: new Map(terms.map((term) => [term, (lookup.get(term) as number | undefined) ?? 0])) };
-  }
-
-  /** Cosine distances of some chunks to an embedding (for chunks found by text alone). */
-  distances(ids: number[], embedding: Float32Array): [number, number][] {
-    // One point lookup per id: vec0 scans the whole table for `rowid IN (…)`.
-    const lookup = this.db.prepare('SELECT vec_distance_cosine(embedding, ?) FROM knowledge_vectors WHERE rowid = ?').pluck();
-    return ids.map((id) => [id, (lookup.get(embedding, BigInt(id)) as number | undefined) ?? 1]);
   }
 
   chunks(ids: number[]): ChunkHit[] {
