@@ -35,14 +35,21 @@ export function toFtsQuery(terms: string[]): string | null {
   return terms.length ? terms.map((term) => `"${term}"`).join(' OR ') : null;
 }
 
-/** A word in more than this share of passages adds almost nothing to BM25 but costs a full scan. */
-const COMMON_WORD_SHARE = 0.5;
+/**
+ * In a large index, a word found in more than this share of passages is left out of the full-text
+ * query: bm25 gives it little weight, the vector stage already covers meaning, and matching it
+ * makes FTS5 score a large part of the index. Full text is there for the rarer words (names,
+ * codes, product terms). Small indexes keep every word: they are cheap to search anyway.
+ */
+const COMMON_WORD_SHARE = 0.2;
+const LARGE_INDEX = 1000;
 
 /** The query's distinct words without the very common ones (keeping at least the rarest). */
 export function searchTerms(store: KnowledgeStore, text: string): string[] {
   const terms = [...new Set(words(text))].slice(0, 32);
   if (terms.length <= 1) return terms;
   const { total, documents } = store.termFrequencies(terms);
+  if (total < LARGE_INDEX) return terms;
   const rare = terms.filter((term) => (documents.get(term) ?? 0) <= total * COMMON_WORD_SHARE);
   if (rare.length) return rare;
   return [terms.reduce((best, term) => ((documents.get(term) ?? 0) < (documents.get(best) ?? 0) ? term : best))];
