@@ -47,6 +47,10 @@ describe('add_knowledge_source', () => {
     expect(result.topScore).toBeGreaterThan(0.2);
     const holiday = await preview(platform, 'are you open on public holidays');
     expect(holiday.chunks[0].headingPath).toBe('Opening hours > Holidays');
+    const events = platform.services.events.list(platform.orgA.org.id);
+    expect(events.map((event) => [event.type, event.payload])).toEqual([
+      ['knowledge.source.indexed', { sourceId: source.id, agentId: platform.agentId, chunkCount: 3 }],
+    ]);
   });
 
   it('keeps each FAQ pair together as one passage', async () => {
