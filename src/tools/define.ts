@@ -58,6 +58,11 @@ export const idempotencyKeyField = z
   .optional()
   .describe('Retry-safe key: a repeat with the same key and input replays the first result (REST: Idempotency-Key header).');
 
+/** Output of a tool that deletes one thing. */
+export function deletedOutput(kind: string) {
+  return z.object({ id: z.string().describe(`The deleted ${kind}.`), deleted: z.literal(true).describe('Always true.') });
+}
+
 /** Output schema of a paginated tool. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({

@@ -1,6 +1,6 @@
 /** Knowledge sources of an agent: add, list, read, delete, refresh, auto-refresh, preview. */
 import { z } from 'zod';
-import { defineTool, idField, pageInput, pageOf, paginate } from './define.ts';
+import { defineTool, deletedOutput, idField, pageInput, pageOf, paginate } from './define.ts';
 import { FlowyteError, notFound } from '../errors.ts';
 import { loadAgent } from './agents/present.ts';
 import { assertUrlShape } from '../runtime/net/safe-fetch.ts';
@@ -192,7 +192,7 @@ export const deleteKnowledgeSource = defineTool({
   toolset: 'knowledge',
   flags: { destructive: true, idempotent: true },
   input: z.object({ agentId, id: sourceId }),
-  output: z.object({ id: z.string().describe('The deleted source.'), deleted: z.literal(true).describe('Always true.') }),
+  output: deletedOutput('source'),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     if (!context.services.knowledge.deleteSource(context.org.id, agent.id, input.id)) throw notFound('knowledge source', input.id);

@@ -1,6 +1,6 @@
 /** Create, read, update, delete agents, and set their voice. */
 import { z } from 'zod';
-import { defineTool, idField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
+import { defineTool, deletedOutput, idField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
 import { agentDraftSchema, agentDraftShape, normalizeDraft } from '../../runtime/agent-schema.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { loadAgent, parseIfMatch, presentAgent, agentSchema, versionConflict } from './present.ts';
@@ -98,7 +98,7 @@ export const deleteAgent = defineTool({
   toolset: 'agents',
   flags: { destructive: true, idempotent: true },
   input: z.object({ id: agentId }),
-  output: z.object({ id: z.string().describe('The deleted agent.'), deleted: z.literal(true).describe('Always true.') }),
+  output: deletedOutput('agent'),
   execute: async (input, context) => {
     if (!context.services.agents.softDelete(context.org.id, input.id)) throw notFound('agent', input.id);
     return { id: input.id, deleted: true as const };
