@@ -15,6 +15,8 @@ import { JobStore } from './store/jobs.ts';
 import { EventStore } from './store/events.ts';
 import { LocalEmbedder, OpenAiEmbedder, type Embedder } from './runtime/knowledge/embedder.ts';
 import { VectorIndex } from './runtime/knowledge/vector-index.ts';
+import { PublishableKeyStore } from './store/publishable-keys.ts';
+import { WidgetStore } from './store/widgets.ts';
 
 export interface Logger {
   error(message: string, details?: Record<string, unknown>): void;
@@ -39,6 +41,8 @@ export interface Services {
   events: EventStore;
   embedder: Embedder;
   vectors: VectorIndex;
+  publishableKeys: PublishableKeyStore;
+  widgets: WidgetStore;
   /** Flush queued writes and close the database. */
   close(): void;
 }
@@ -76,6 +80,8 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     files: new FileStore(db, now),
     knowledge,
     vectors: new VectorIndex(knowledge),
+    publishableKeys: new PublishableKeyStore(db, now),
+    widgets: new WidgetStore(db, now),
     jobs: new JobStore(db, now),
     events: new EventStore(db, now),
     embedder,

@@ -16,6 +16,8 @@ export interface Actor {
   /** Publishable keys only: the agent the key is pinned to and the origins it may be used from. */
   agentId?: string;
   allowedOrigins?: string[];
+  /** Publishable keys only: the key's own requests-per-minute limit, if set. */
+  rateLimitRpm?: number;
 }
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SECRET_KEY_SCOPES);
@@ -46,6 +48,7 @@ export function resolveActor(credentials: CredentialStore, authorization: string
           scopes: new Set<Scope>(['chat:public']),
           agentId: key.agentId,
           allowedOrigins: key.allowedOrigins,
+          rateLimitRpm: key.rateLimitRpm ?? undefined,
         };
       }
       break;

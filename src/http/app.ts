@@ -6,7 +6,8 @@ import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import { TOOLS, checkRegistry } from '../tools/index.ts';
 import { authenticate, type AppEnv } from './authenticate.ts';
-import { limitBody, mountTools } from './rest.ts';
+import { honoPath, limitBody, mountTools } from './rest.ts';
+import { cors } from 'hono/cors';
 import { buildOpenApi } from './openapi.ts';
 import { referencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
@@ -47,6 +48,11 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
+
+  // Browser-facing operations (publishable keys) answer CORS preflights before any auth; whether
+  // the Origin may use the key is decided by the key itself (checkOrigin), on the real request.
+  const browserCors = cors({ origin: (origin) => origin, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST'], maxAge: 600 });
+  for (const tool of tools.filter((candidate) => candidate.auth === 'publishable')) app.use(`/api/v1${honoPath(tool.http.path)}`, browserCors);
 
   app.use('/api/v1/*', async function audit(c, next) {
     const started = performance.now();

@@ -22,7 +22,7 @@ export function authenticate(services: Services): MiddlewareHandler<AppEnv> {
     const actor = resolveActor(services.credentials, c.req.header('authorization'));
     checkOrigin(actor, c.req.header('origin'));
     c.set('actor', actor);
-    const limits = takeBoth(orgLimiter, keyLimiter, actor.orgId, actor.id);
+    const limits = takeBoth(orgLimiter, keyLimiter, actor.orgId, actor.id, actor.rateLimitRpm);
     // Set before the response exists, so they ride on it without rebuilding it.
     for (const [name, value] of Object.entries(rateLimitHeaders(limits))) c.header(name, value);
     await next();

@@ -18,7 +18,7 @@ export class RateLimiter {
   constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
 
   /** Count one request against `bucket`; throws 429 (with Retry-After) when the window is full. */
-  take(bucket: string): LimitState {
+  take(bucket: string, limit: number = this.perMinute): LimitState {
     const at = this.now();
     let window = this.windows.get(bucket);
     if (!window || at - window.startedAt >= 60_000) {
@@ -27,13 +27,13 @@ export class RateLimiter {
       if (this.windows.size > 100_000) this.evict(at);
     }
     const resetSeconds = Math.max(1, Math.ceil((window.startedAt + 60_000 - at) / 1000));
-    if (window.count >= this.perMinute) {
-      throw new FlowyteError('rate_limited', `rate limit of ${this.perMinute} requests per minute reached; retry in ${resetSeconds}s`, {
-        headers: { 'Retry-After': String(resetSeconds), ...rateLimitHeaders({ limit: this.perMinute, remaining: 0, resetSeconds }) },
+    if (window.count >= limit) {
+      throw new FlowyteError('rate_limited', `rate limit of ${limit} requests per minute reached; retry in ${resetSeconds}s`, {
+        headers: { 'Retry-After': String(resetSeconds), ...rateLimitHeaders({ limit, remaining: 0, resetSeconds }) },
       });
     }
     window.count += 1;
-    return { limit: this.perMinute, remaining: this.perMinute - window.count, resetSeconds };
+    return { limit, remaining: limit - window.count, resetSeconds };
   }
 
   private evict(at: number): void {
@@ -49,9 +49,9 @@ export function rateLimitHeaders(state: LimitState): Record<string, string> {
   };
 }
 
-/** Take from both the org's and the key's bucket; report whichever has less left. */
-export function takeBoth(org: RateLimiter, key: RateLimiter, orgId: string, keyId: string): LimitState {
+/** Take from both the org's and the key's bucket (a key may have its own limit); report whichever has less left. */
+export function takeBoth(org: RateLimiter, key: RateLimiter, orgId: string, keyId: string, keyLimit?: number): LimitState {
   const orgState = org.take(`org:${orgId}`);
-  const keyState = key.take(`key:${keyId}`);
+  const keyState = key.take(`key:${keyId}`, keyLimit);
   return orgState.remaining < keyState.remaining ? orgState : keyState;
 }

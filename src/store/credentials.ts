@@ -29,6 +29,7 @@ export interface PublishableKeyRecord {
   orgId: string;
   agentId: string;
   allowedOrigins: string[];
+  rateLimitRpm: number | null;
 }
 
 export interface Bootstrap {
@@ -136,13 +137,27 @@ export class CredentialStore {
     });
   }
 
+  /** A publishable key by its current value, or by its previous one during a rotation's grace window. */
   findPublishableKey(token: string): PublishableKeyRecord | undefined {
     const hash = hashToken(token);
     return this.remembered(`pk:${hash}`, () => {
       const row = this.db
-        .prepare('SELECT id, org_id, agent_id, allowed_origins FROM publishable_keys WHERE secret_hash = ? AND revoked_at IS NULL')
-        .get(hash) as { id: string; org_id: string; agent_id: string; allowed_origins: string } | undefined;
-      return row && { id: row.id, orgId: row.org_id, agentId: row.agent_id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+        .prepare(
+          `SELECT id, org_id, agent_id, allowed_origins, rate_limit_rpm FROM publishable_keys
+           WHERE revoked_at IS NULL AND (secret_hash = ? OR (previous_hash = ? AND previous_expires_at > ?))`,
+        )
+        .get(hash, hash, this.now().toISOString()) as
+        | { id: string; org_id: string; agent_id: string; allowed_origins: string; rate_limit_rpm: number | null }
+        | undefined;
+      return (
+        row && {
+          id: row.id,
+          orgId: row.org_id,
+          agentId: row.agent_id,
+          allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+          rateLimitRpm: row.rate_limit_rpm,
+        }
+      );
     });
   }
 

@@ -10,6 +10,10 @@ import {
   refreshKnowledgeSource, updateKnowledgeSource,
 } from './knowledge.ts';
 import { uploadFile } from './uploads.ts';
+import {
+  createPublishableKey, listPublishableKeys, revokePublishableKey, rotatePublishableKey, updatePublishableKey,
+} from './publishable-keys.ts';
+import { getWidgetBootstrap, getWidgetConfig, getWidgetEmbed, replaceWidgetConfig } from './widget.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -19,6 +23,8 @@ const ALL_TOOLS: readonly Tool[] = [
   listAuditLogs,
   addKnowledgeSource, listKnowledgeSources, getKnowledgeSource, deleteKnowledgeSource, updateKnowledgeSource,
   refreshKnowledgeSource, previewKnowledge, uploadFile,
+  listPublishableKeys, createPublishableKey, updatePublishableKey, rotatePublishableKey, revokePublishableKey,
+  getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

@@ -10,6 +10,7 @@ export interface Toolset {
 export const TOOLSETS: readonly Toolset[] = [
   { name: 'agents', description: 'Create, edit, publish, version and roll back agents.', inDefaultProfile: true },
   { name: 'knowledge', description: 'Uploads and knowledge sources: add, index, refresh, preview retrieval.', inDefaultProfile: true },
+  { name: 'widget', description: 'Publishable keys and the embeddable chat widget.', inDefaultProfile: true },
   { name: 'voices', description: 'Browse and search the voice catalog.', inDefaultProfile: true },
   { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
   { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },

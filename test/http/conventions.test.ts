@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { body, connectMcp, createPlatform, type Platform } from '../helpers.ts';
 import { defineTool } from '../../src/tools/define.ts';
 import { TOOLS } from '../../src/tools/index.ts';
-import { hashToken, mintToken } from '../../src/auth/tokens.ts';
 
 // Tools that exercise conventions no shipped tool needs yet.
 const reservedTool = defineTool({
@@ -89,15 +88,15 @@ describe('authentication and permissions', () => {
 
   it('accepts a publishable key only from an allowed Origin, and only for public operations', async () => {
     platform = createPlatform({}, testTools);
-    const token = mintToken('publishableKey');
-    platform.services.db
-      .prepare(
-        `INSERT INTO publishable_keys (id, org_id, agent_id, name, secret_hash, allowed_origins, created_at)
-         VALUES ('pk_test', ?, 'agt_x', 'site', ?, '["https://acme.example"]', ?)`,
-      )
-      .run(platform.orgA.org.id, hashToken(token), new Date().toISOString());
+    const agent = platform.services.agents.create(platform.orgA.org.id, { name: 'Widget agent' } as never);
+    const token = platform.services.publishableKeys.create(platform.orgA.org.id, agent.id, 'live', {
+      name: 'site',
+      allowedOrigins: ['https://acme.example'],
+      rateLimitRpm: null,
+      requireIdentityVerification: false,
+    }).keyPublic;
     const allowed = await platform.request('GET', '/test/widget', { token, headers: { Origin: 'https://acme.example' } });
-    expect((await body(allowed)).data).toEqual({ agentId: 'agt_x' });
+    expect((await body(allowed)).data).toEqual({ agentId: agent.id });
     const otherOrigin = await platform.request('GET', '/test/widget', { token, headers: { Origin: 'https://evil.example' } });
     expect(otherOrigin.status).toBe(403);
     expect((await body(otherOrigin)).code).toBe('origin_not_allowed');

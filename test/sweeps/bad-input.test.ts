@@ -42,7 +42,7 @@ reportMissingFixtures(TOOLS);
 const withFields = TOOLS.filter((tool) => hasFixture(tool) && hasFieldsBeyondPath(tool)).map((tool) => [tool.name, tool] as const);
 
 describe.each(withFields)('%s', (_name, tool: Tool) => {
-  const placeholderSeed: Seed = { agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1, sourceId: 'ks_x', fileId: 'file_x' };
+  const placeholderSeed: Seed = { agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1, sourceId: 'ks_x', fileId: 'file_x', publishableKeyId: 'pk_x' };
   const labels = badInputsFor(tool, fixtureFor(tool).input(placeholderSeed)).map((bad) => bad.label);
 
   it.each(labels)('returns 400 validation_error naming the field for %s', async (label) => {

@@ -9,7 +9,7 @@ import { TOOLS } from '../../src/tools/index.ts';
 import type { Tool } from '../../src/tools/types.ts';
 import { SECRET_KEY_SCOPES, type Scope } from '../../src/auth/scopes.ts';
 import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
-import { fixtureFor, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
+import { calledWithSecretKeys, fixtureFor, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
 import { callMcp, callRest, describeOutcome, type Outcome } from '../fixtures/faces.ts';
 
 let platform: Platform | undefined;
@@ -42,7 +42,7 @@ function expectAllowed(outcome: Outcome, face: string): void {
 }
 
 reportMissingFixtures(TOOLS);
-const scoped = TOOLS.filter((tool) => tool.scope).map((tool) => [tool.name, tool.scope, tool] as const);
+const scoped = TOOLS.filter((tool) => tool.scope && calledWithSecretKeys(tool)).map((tool) => [tool.name, tool.scope, tool] as const);
 
 describe.each(scoped)('%s (needs %s)', (_name, scope, tool: Tool) => {
   it('returns 403 insufficient_scope to a key holding every other scope', async () => {

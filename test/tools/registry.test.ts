@@ -190,7 +190,7 @@ describe('tool modules', () => {
 });
 
 describe('the test fixtures (test/fixtures/tool-inputs.ts)', () => {
-  const fakeSeed: Seed = { agentId: 'agt_fake', versionId: 'agv_fake_1', liveVersionId: 'agv_fake_2', draftVersion: 3, sourceId: 'ks_fake', fileId: 'file_fake' };
+  const fakeSeed: Seed = { agentId: 'agt_fake', versionId: 'agv_fake_1', liveVersionId: 'agv_fake_2', draftVersion: 3, sourceId: 'ks_fake', fileId: 'file_fake', publishableKeyId: 'pk_fake' };
 
   it.each(tools)('%s has a fixture whose input the tool accepts', (_name, tool) => {
     const fixture = fixtureFor(tool);
