@@ -130,6 +130,13 @@ export class PublishableKeyStore {
       .run(new Date(at.getTime() + graceSeconds * 1000).toISOString(), hashToken(value), value, at.toISOString(), key.id);
   }
 
+  /** Revoke every key of an agent (when the agent is deleted). */
+  revokeAll(orgId: string, agentId: string): void {
+    this.db
+      .prepare('UPDATE publishable_keys SET revoked_at = ?, previous_hash = NULL WHERE org_id = ? AND agent_id = ? AND revoked_at IS NULL')
+      .run(this.now().toISOString(), orgId, agentId);
+  }
+
   revoke(id: string): void {
     this.db.prepare('UPDATE publishable_keys SET revoked_at = ?, previous_hash = NULL WHERE id = ?').run(this.now().toISOString(), id);
   }

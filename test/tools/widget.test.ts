@@ -103,6 +103,17 @@ describe('publishable keys', () => {
   });
 });
 
+describe('delete_agent', () => {
+  it('revokes the agent\'s publishable keys and removes its knowledge', async () => {
+    const { agent, key } = await setup();
+    await platform.request('POST', `/agents/${agent.id}/knowledge/sources`, { body: { kind: 'text', label: 'Notes', text: 'Some notes.' } });
+    expect((await bootstrap(key.keyPublic, SITE)).status).toBe(200);
+    expect((await platform.request('DELETE', `/agents/${agent.id}`)).status).toBe(200);
+    expect((await bootstrap(key.keyPublic, SITE)).status).toBe(401);
+    expect(platform.services.db.prepare('SELECT count(*) FROM knowledge_sources WHERE agent_id = ?').pluck().get(agent.id)).toBe(0);
+  });
+});
+
 describe('widget config', () => {
   it('has defaults, is replaced whole, and reaches the bootstrap', async () => {
     const { agent, key } = await setup();

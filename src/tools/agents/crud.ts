@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineTool, deletedOutput, idField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
 import { agentDraftSchema, agentDraftShape, normalizeDraft } from '../../runtime/agent-schema.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
+import { writeTransaction } from '../../store/db.ts';
 import { loadAgent, parseIfMatch, presentAgent, agentSchema, versionConflict } from './present.ts';
 
 const agentId = idField('The agent id (agt_…).');
@@ -92,7 +93,8 @@ export const updateAgent = defineTool({
 export const deleteAgent = defineTool({
   name: 'delete_agent',
   title: 'Delete an agent',
-  description: 'Deletes an agent: it leaves your list and stops serving calls and chats. This cannot be undone.',
+  description:
+    'Deletes an agent: it leaves your list and stops serving calls and chats; its knowledge is removed and its publishable keys are revoked. This cannot be undone.',
   http: { method: 'DELETE', path: '/agents/{id}' },
   scope: 'agents:write',
   toolset: 'agents',
@@ -100,7 +102,15 @@ export const deleteAgent = defineTool({
   input: z.object({ id: agentId }),
   output: deletedOutput('agent'),
   execute: async (input, context) => {
-    if (!context.services.agents.softDelete(context.org.id, input.id)) throw notFound('agent', input.id);
+    const { services, org } = context;
+    const deleted = writeTransaction(services.db, () => {
+      if (!services.agents.softDelete(org.id, input.id)) return false;
+      for (const source of services.knowledge.allSources(org.id, input.id)) services.knowledge.deleteSource(org.id, input.id, source.id);
+      services.publishableKeys.revokeAll(org.id, input.id);
+      return true;
+    });
+    if (!deleted) throw notFound('agent', input.id);
+    services.credentials.forget();
     return { id: input.id, deleted: true as const };
   },
 });
