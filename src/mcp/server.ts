@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
-import { authorize, invokeTool, parseInput } from '../tools/invoke.ts';
+import { authorize, credentialFits, invokeTool, parseInput } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
 import { CONFIRMATION_FIELD, describeTool } from './descriptors.ts';
 import { confirmDestructive } from './confirm.ts';
@@ -109,7 +109,10 @@ export function buildMcpServer(session: McpSession): McpServer {
     instructions:
       'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first.',
   });
-  const reachable = reachableTools(session.tools, session.options);
+  // A widget visitor sees the widget's tools, a secret key the rest (scopes are checked per call).
+  const reachable = reachableTools(session.tools, session.options).filter(
+    (tool) => tool.auth === 'any' || tool.auth === 'session' || credentialFits(tool, session.actor),
+  );
   const byName = new Map(reachable.map((tool) => [tool.name, tool]));
   const listed: McpTool[] =
     session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describeTool);

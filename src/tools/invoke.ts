@@ -27,17 +27,22 @@ export interface InvokeResult {
   replayed: boolean;
 }
 
+/** Whether the kind of credential the actor holds is one the tool accepts (scopes aside). */
+export function credentialFits(tool: Tool, actor: Actor): boolean {
+  return (
+    tool.auth === 'any' ||
+    (tool.auth === 'secret' && (actor.type === 'api_key' || actor.type === 'user')) ||
+    (tool.auth === 'session' && actor.type === 'user') ||
+    (tool.auth === 'publishable' && actor.type === 'visitor')
+  );
+}
+
 /** Fail unless the actor may call the tool at all (reserved, auth kind, scope). */
 export function authorize(tool: Tool, actor: Actor): void {
   if (tool.flags.reserved) {
     throw new FlowyteError('operation_reserved', `${tool.name} is reserved: it is in the contract but not open yet`);
   }
-  const kindAllowed =
-    tool.auth === 'any' ||
-    (tool.auth === 'secret' && (actor.type === 'api_key' || actor.type === 'user')) ||
-    (tool.auth === 'session' && actor.type === 'user') ||
-    (tool.auth === 'publishable' && actor.type === 'visitor');
-  if (!kindAllowed) {
+  if (!credentialFits(tool, actor)) {
     if (tool.auth === 'session') {
       throw new FlowyteError('dashboard_session_required', `${tool.name} can only be called from a dashboard session`);
     }

@@ -21,7 +21,7 @@ describe('tools/list', () => {
     expect(remove?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false });
     const get = tools.find((tool) => tool.name === 'get_agent');
     expect(get?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-    expect(tools).toHaveLength(TOOLS.length);
+    expect(tools).toHaveLength(TOOLS.filter((tool) => tool.auth !== 'publishable').length);
   });
 
   it('loads only the toolsets asked for, and the default profile when none are', async () => {

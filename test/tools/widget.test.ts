@@ -135,7 +135,9 @@ describe('widget config', () => {
     const client = await connectMcp(platform, { token: key.keyPublic });
     const result = await client.callTool({ name: 'get_widget_bootstrap', arguments: {} });
     expect((result.structuredContent as { agentId: string }).agentId).toBe(agent.id);
-    const denied = await client.callTool({ name: 'get_agent', arguments: { id: agent.id } });
-    expect((denied.structuredContent as { code: string }).code).toBe('forbidden');
+    const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
+    expect(names).toEqual(['get_account', 'get_language_matrix', 'get_widget_bootstrap']);
+    const secretClient = await connectMcp(platform);
+    expect((await secretClient.listTools()).tools.map((tool) => tool.name)).not.toContain('get_widget_bootstrap');
   });
 });
