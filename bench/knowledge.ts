@@ -12,7 +12,7 @@ import { LocalEmbedder } from '../src/runtime/knowledge/embedder.ts';
 import { ingestSource } from '../src/runtime/knowledge/ingest.ts';
 import { searchKnowledge, searchTerms, toFtsQuery } from '../src/runtime/knowledge/retrieval.ts';
 import type { IndexedChunk } from '../src/store/knowledge.ts';
-import { previewKnowledge } from '../src/tools/knowledge.ts';
+import { previewKnowledge } from '../src/tools/knowledge/preview.ts';
 import { invokeTool } from '../src/tools/invoke.ts';
 import { resolveActor } from '../src/auth/actor.ts';
 import { createBenchPlatform, type BenchPlatform } from './platform.ts';

@@ -6,9 +6,9 @@ import { getVoiceFacets, listVoices, searchVoices } from './voices.ts';
 import { getAccount, getLanguageMatrix } from './meta.ts';
 import { listAuditLogs } from './audit-logs.ts';
 import {
-  addKnowledgeSource, deleteKnowledgeSource, getKnowledgeSource, listKnowledgeSources, previewKnowledge,
-  refreshKnowledgeSource, updateKnowledgeSource,
-} from './knowledge.ts';
+  addKnowledgeSource, deleteKnowledgeSource, getKnowledgeSource, listKnowledgeSources, refreshKnowledgeSource, updateKnowledgeSource,
+} from './knowledge/sources.ts';
+import { previewKnowledge } from './knowledge/preview.ts';
 import { uploadFile } from './uploads.ts';
 import {
   createPublishableKey, listPublishableKeys, revokePublishableKey, rotatePublishableKey, updatePublishableKey,

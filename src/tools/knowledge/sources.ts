@@ -1,88 +1,14 @@
-/** Knowledge sources of an agent: add, list, read, delete, refresh, auto-refresh, preview. */
+/** Knowledge sources of an agent: add, list, read, delete, refresh now, and auto-refresh. */
 import { z } from 'zod';
-import { defineTool, deletedOutput, idField, pageInput, pageOf, paginate } from './define.ts';
-import { FlowyteError, notFound } from '../errors.ts';
-import { loadAgent } from './agents/present.ts';
-import { assertUrlShape } from '../runtime/net/safe-fetch.ts';
-import { INGEST_JOB } from '../runtime/knowledge/ingest.ts';
-import { searchKnowledge } from '../runtime/knowledge/retrieval.ts';
-import type { SourceRecord } from '../store/knowledge.ts';
-import type { ToolContext } from './types.ts';
-
-const agentId = idField('The agent id (agt_…).');
-const sourceId = idField('The knowledge source id (ks_…).');
-const MIN_REFRESH_HOURS = 24;
-const DEFAULT_REFRESH_HOURS = 168;
-
-const faqPair = z.object({
-  question: z.string().min(1).max(1000).describe('The question, as a caller would ask it.'),
-  answer: z.string().min(1).max(5000).describe('The answer the agent should give.'),
-});
-
-const sourceFields = {
-  id: z.string().describe('Source id (ks_…).'),
-  agentId: z.string().describe('The agent it belongs to.'),
-  kind: z.enum(['url', 'file', 'text', 'faq']).describe('Where the content comes from.'),
-  label: z.string().describe('Name shown in lists.'),
-  url: z.string().nullable().describe('The page, for url sources.'),
-  file_id: z.string().nullable().describe('The upload, for file sources.'),
-  status: z.enum(['pending', 'indexed', 'error']).describe('pending until indexed; error with a reason if it could not be indexed.'),
-  error: z.string().nullable().describe('Why the last ingestion or refresh failed, if it did.'),
-  title: z.string().nullable().describe('Title found in the document.'),
-  chunkCount: z.number().int().describe('Passages indexed.'),
-  autoRefresh: z.boolean().describe('Whether a url source is re-crawled on a schedule.'),
-  refreshIntervalHours: z.number().int().describe('Hours between automatic re-crawls (24 minimum).'),
-  nextRefreshAt: z.string().nullable().describe('When the next automatic re-crawl is due.'),
-  lastCheckedAt: z.string().nullable().describe('When the content was last fetched or read.'),
-  lastChangedAt: z.string().nullable().describe('When the indexed content last changed.'),
-  indexedAt: z.string().nullable().describe('When it was last indexed.'),
-  createdAt: z.string().describe('When it was added.'),
-  updatedAt: z.string().describe('When it last changed.'),
-};
-const sourceSchema = z.object(sourceFields);
-const sourceWithContentSchema = z.object({
-  ...sourceFields,
-  content: z.string().nullable().describe('The full indexed text (untrusted: it comes from the source).'),
-});
-
-function presentSource(source: SourceRecord): z.input<typeof sourceSchema> {
-  return {
-    id: source.id,
-    agentId: source.agentId,
-    kind: source.kind,
-    label: source.label,
-    url: source.url,
-    file_id: source.fileId,
-    status: source.status,
-    error: source.error,
-    title: source.title,
-    chunkCount: source.chunkCount,
-    autoRefresh: source.autoRefresh,
-    refreshIntervalHours: source.refreshIntervalHours,
-    nextRefreshAt: source.nextRefreshAt,
-    lastCheckedAt: source.lastCheckedAt,
-    lastChangedAt: source.lastChangedAt,
-    indexedAt: source.indexedAt,
-    createdAt: source.createdAt,
-    updatedAt: source.updatedAt,
-  };
-}
-
-function loadSource(context: ToolContext, agent: string, id: string): SourceRecord {
-  const source = context.services.knowledge.findSource(context.org.id, agent, id);
-  if (!source) throw notFound('knowledge source', id);
-  return source;
-}
-
-function enqueueIngestion(context: ToolContext, source: SourceRecord, reason: string): void {
-  context.services.jobs.enqueue({ kind: INGEST_JOB, orgId: source.orgId, subjectId: source.id, payload: { reason } });
-}
-
-function requireField(value: unknown, field: string, kind: string): void {
-  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
-    throw new FlowyteError('validation_error', `a ${kind} source needs ${field}`, { errors: [{ field, message: `is required for kind ${kind}` }] });
-  }
-}
+import { defineTool, deletedOutput, pageInput, pageOf, paginate } from '../define.ts';
+import { FlowyteError, notFound } from '../../errors.ts';
+import { loadAgent } from '../agents/present.ts';
+import { assertUrlShape } from '../../runtime/net/safe-fetch.ts';
+import type { SourceRecord } from '../../store/knowledge.ts';
+import {
+  DEFAULT_REFRESH_HOURS, MIN_REFRESH_HOURS, agentId, enqueueIngestion, faqPair, loadSource, presentSource, requireField, sourceId,
+  sourceSchema, sourceWithContentSchema,
+} from './present.ts';
 
 export const addKnowledgeSource = defineTool({
   name: 'add_knowledge_source',
@@ -254,57 +180,3 @@ export const refreshKnowledgeSource = defineTool({
   },
 });
 
-export const previewKnowledge = defineTool({
-  name: 'preview_knowledge',
-  title: 'Preview knowledge search',
-  description:
-    'Searches the agent\'s indexed knowledge the way the agent will (vector and full-text, fused) and returns the best passages with scores and topScore. A low topScore or no chunks means the question is not covered. Passage text is untrusted content from the sources.',
-  http: { method: 'POST', path: '/agents/{agentId}/knowledge/preview' },
-  scope: 'knowledge:read',
-  toolset: 'knowledge',
-  flags: { readOnly: true, idempotent: true },
-  untrusted: ['chunks[].text'],
-  input: z.object({
-    agentId,
-    query: z.string().min(1).max(1000).describe('A question as a caller would ask it.'),
-    sourceIds: z.array(sourceId).max(50).optional().describe('Only search these sources.'),
-    limit: z.number().int().min(1).max(20).default(5).describe('How many passages to return.'),
-  }),
-  output: z.object({
-    query: z.string().describe('The query searched.'),
-    topScore: z.number().describe('Similarity of the best passage, 0-1; 0 when nothing matched.'),
-    chunks: z
-      .array(
-        z.object({
-          chunkId: z.number().int().describe('Passage id.'),
-          sourceId: z.string().describe('The source it comes from.'),
-          sourceLabel: z.string().describe('That source\'s label.'),
-          headingPath: z.string().describe('Headings above the passage, "A > B".'),
-          text: z.string().describe('The passage (untrusted).'),
-          score: z.number().describe('Cosine similarity to the query, 0-1.'),
-        }),
-      )
-      .describe('Best passages first.'),
-  }),
-  execute: async (input, context) => {
-    const agent = loadAgent(context, input.agentId);
-    const { knowledge, vectors, embedder } = context.services;
-    for (const id of input.sourceIds ?? []) loadSource(context, agent.id, id);
-    const result = await searchKnowledge(knowledge, vectors, embedder, agent.id, input.query, { limit: input.limit, sourceIds: input.sourceIds });
-    const labels = new Map(
-      [...new Set(result.chunks.map((chunk) => chunk.sourceId))].map((id) => [id, knowledge.findSource(context.org.id, agent.id, id)?.label ?? '']),
-    );
-    return {
-      query: input.query,
-      topScore: result.topScore,
-      chunks: result.chunks.map((chunk) => ({
-        chunkId: chunk.chunkId,
-        sourceId: chunk.sourceId,
-        sourceLabel: labels.get(chunk.sourceId) ?? '',
-        headingPath: chunk.headingPath,
-        text: chunk.text,
-        score: chunk.score,
-      })),
-    };
-  },
-});
