@@ -80,7 +80,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     files: new FileStore(db, now),
     knowledge,
     vectors: new VectorIndex(knowledge),
-    publishableKeys: new PublishableKeyStore(db, now),
+    publishableKeys: new PublishableKeyStore(db, now, () => credentials.forget()),
     widgets: new WidgetStore(db, now),
     jobs: new JobStore(db, now),
     events: new EventStore(db, now),

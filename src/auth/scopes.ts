@@ -14,10 +14,6 @@ export const SECRET_KEY_SCOPES: Scope[] = SCOPE_RESOURCES.flatMap((resource) => 
   `${resource}:write` as Scope,
 ]);
 
-export function isScope(value: string): value is Scope {
-  return value === 'chat:public' || (SECRET_KEY_SCOPES as string[]).includes(value);
-}
-
 /** Whether a set of granted scopes satisfies a required one. */
 export function grants(granted: ReadonlySet<Scope>, required: Scope): boolean {
   if (granted.has(required)) return true;

@@ -108,9 +108,4 @@ export class JobStore {
       .prepare("UPDATE jobs SET status = 'failed', last_error = ?, lease_expires_at = NULL, updated_at = ? WHERE id = ?")
       .run(error, this.now().toISOString(), id);
   }
-
-  /** Whether any job is queued or running (for tests and shutdown). */
-  pending(): number {
-    return this.db.prepare("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").pluck().get() as number;
-  }
 }

@@ -4,6 +4,9 @@ import { writeTransaction } from './db.ts';
 import { newId } from '../ids.ts';
 import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
 
+/** Weekly, unless a source says otherwise (the column's default too). */
+export const DEFAULT_REFRESH_HOURS = 168;
+
 export type SourceKind = 'url' | 'file' | 'text' | 'faq';
 export type SourceStatus = 'pending' | 'indexed' | 'error';
 
@@ -106,15 +109,20 @@ export class KnowledgeStore {
     );
   }
 
-  createSource(input: Pick<SourceRecord, 'orgId' | 'agentId' | 'kind' | 'label' | 'url' | 'fileId' | 'input'>): SourceRecord {
+  createSource(
+    input: Pick<SourceRecord, 'orgId' | 'agentId' | 'kind' | 'label' | 'url' | 'fileId' | 'input'> &
+      Partial<Pick<SourceRecord, 'autoRefresh' | 'refreshIntervalHours'>>,
+  ): SourceRecord {
     const at = this.now().toISOString();
     const id = newId('knowledgeSource');
     this.db
       .prepare(
-        `INSERT INTO knowledge_sources (id, org_id, agent_id, kind, label, url, file_id, input, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+        `INSERT INTO knowledge_sources (id, org_id, agent_id, kind, label, url, file_id, input, status, auto_refresh,
+           refresh_interval_hours, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       )
-      .run(id, input.orgId, input.agentId, input.kind, input.label, input.url, input.fileId, input.input, at, at);
+      .run(id, input.orgId, input.agentId, input.kind, input.label, input.url, input.fileId, input.input,
+        Number(input.autoRefresh ?? false), input.refreshIntervalHours ?? DEFAULT_REFRESH_HOURS, at, at);
     return this.findSource(input.orgId, input.agentId, id) as SourceRecord;
   }
 

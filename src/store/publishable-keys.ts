@@ -67,7 +67,8 @@ function mintValue(env: 'live' | 'test'): string {
 export type KeySettings = Pick<PublishableKey, 'name' | 'allowedOrigins' | 'rateLimitRpm' | 'requireIdentityVerification'>;
 
 export class PublishableKeyStore {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  /** `changed` runs after any change that can affect which values authenticate (cache invalidation). */
+  constructor(private readonly db: Db, private readonly now: () => Date, private readonly changed: () => void) {}
 
   create(orgId: string, agentId: string, env: 'live' | 'test', settings: KeySettings): PublishableKey {
     const id = newId('publishableKey');
@@ -116,6 +117,7 @@ export class PublishableKeyStore {
          WHERE id = ?`,
       )
       .run(merged.name, JSON.stringify(merged.allowedOrigins), merged.rateLimitRpm, Number(merged.requireIdentityVerification), this.now().toISOString(), id);
+    this.changed();
   }
 
   /** Issue a new value; the current one keeps working for `graceSeconds`. */
@@ -128,6 +130,7 @@ export class PublishableKeyStore {
          WHERE id = ?`,
       )
       .run(new Date(at.getTime() + graceSeconds * 1000).toISOString(), hashToken(value), value, at.toISOString(), key.id);
+    this.changed();
   }
 
   /** Revoke every key of an agent (when the agent is deleted). */
@@ -135,9 +138,11 @@ export class PublishableKeyStore {
     this.db
       .prepare('UPDATE publishable_keys SET revoked_at = ?, previous_hash = NULL WHERE org_id = ? AND agent_id = ? AND revoked_at IS NULL')
       .run(this.now().toISOString(), orgId, agentId);
+    this.changed();
   }
 
   revoke(id: string): void {
     this.db.prepare('UPDATE publishable_keys SET revoked_at = ?, previous_hash = NULL WHERE id = ?').run(this.now().toISOString(), id);
+    this.changed();
   }
 }

@@ -115,7 +115,6 @@ export const updatePublishableKey = defineTool({
     const key = loadKey(context, loadAgent(context, input.agentId).id, input.id);
     const { agentId: _agent, id: _id, ...changes } = input;
     context.services.publishableKeys.update(key.id, changes);
-    context.services.credentials.forget();
     return presentKey(loadKey(context, key.agentId, key.id));
   },
 });
@@ -138,7 +137,6 @@ export const rotatePublishableKey = defineTool({
   execute: async (input, context) => {
     const key = loadKey(context, loadAgent(context, input.agentId).id, input.id);
     context.services.publishableKeys.rotate(key, input.graceSeconds);
-    context.services.credentials.forget();
     return presentKey(loadKey(context, key.agentId, key.id));
   },
 });
@@ -156,7 +154,6 @@ export const revokePublishableKey = defineTool({
   execute: async (input, context) => {
     const key = loadKey(context, loadAgent(context, input.agentId).id, input.id);
     context.services.publishableKeys.revoke(key.id);
-    context.services.credentials.forget();
     return { id: key.id, deleted: true as const };
   },
 });

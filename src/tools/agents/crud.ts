@@ -110,7 +110,6 @@ export const deleteAgent = defineTool({
       return true;
     });
     if (!deleted) throw notFound('agent', input.id);
-    services.credentials.forget();
     return { id: input.id, deleted: true as const };
   },
 });

@@ -9,7 +9,7 @@ import type { ToolContext } from '../types.ts';
 export const agentId = idField('The agent id (agt_…).');
 export const sourceId = idField('The knowledge source id (ks_…).');
 export const MIN_REFRESH_HOURS = 24;
-export const DEFAULT_REFRESH_HOURS = 168;
+export { DEFAULT_REFRESH_HOURS } from '../../store/knowledge.ts';
 
 export const faqPair = z.object({
   question: z.string().min(1).max(1000).describe('The question, as a caller would ask it.'),

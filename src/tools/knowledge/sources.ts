@@ -67,11 +67,12 @@ export const addKnowledgeSource = defineTool({
       url: input.kind === 'url' ? (input.url as string) : null,
       fileId: input.kind === 'file' ? (input.file_id as string) : null,
       input: content,
+      autoRefresh: input.autoRefresh,
+      refreshIntervalHours: input.refreshIntervalHours,
     });
     if (input.kind === 'file') services.files.attach(context.org.id, input.file_id as string);
-    if (input.autoRefresh) services.knowledge.updateSource(source.id, { autoRefresh: true, refreshIntervalHours: input.refreshIntervalHours });
     enqueueIngestion(context, source, 'created');
-    return presentSource(services.knowledge.findSourceById(source.id) as SourceRecord);
+    return presentSource(source);
   },
 });
 
