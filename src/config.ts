@@ -31,6 +31,17 @@ export interface Config {
     apiKey?: string;
     model: string;
   };
+  /** The language model the runtime talks to: the embedded local model, or an OpenAI-compatible server. */
+  model: {
+    provider: 'local' | 'openai';
+    /** Chat-completions base URL (OpenAI's, or Ollama, vLLM, llama.cpp, LM Studio…). */
+    baseUrl: string;
+    apiKey?: string;
+    name: string;
+  };
+  /** Per-turn caps of the conversation engine. */
+  maxToolCallsPerTurn: number;
+  maxModelStepsPerTurn: number;
   jobLeaseMs: number;
   jobPollMs: number;
 }
@@ -78,6 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: env.FLOWYTE_EMBEDDINGS_API_KEY || env.OPENAI_API_KEY || undefined,
       model: env.FLOWYTE_EMBEDDINGS_MODEL || 'text-embedding-3-small',
     },
+    model: {
+      provider: env.FLOWYTE_MODEL_BASE_URL ? 'openai' : 'local',
+      baseUrl: env.FLOWYTE_MODEL_BASE_URL || '',
+      apiKey: env.FLOWYTE_MODEL_API_KEY || env.OPENAI_API_KEY || undefined,
+      name: env.FLOWYTE_MODEL || 'gpt-4o-mini',
+    },
+    maxToolCallsPerTurn: integer(env.FLOWYTE_MAX_TOOL_CALLS_PER_TURN, 8, 'FLOWYTE_MAX_TOOL_CALLS_PER_TURN'),
+    maxModelStepsPerTurn: integer(env.FLOWYTE_MAX_MODEL_STEPS_PER_TURN, 6, 'FLOWYTE_MAX_MODEL_STEPS_PER_TURN'),
     jobLeaseMs: integer(env.FLOWYTE_JOB_LEASE_MS, 30_000, 'FLOWYTE_JOB_LEASE_MS'),
     jobPollMs: integer(env.FLOWYTE_JOB_POLL_MS, 1000, 'FLOWYTE_JOB_POLL_MS'),
   };

@@ -29,6 +29,9 @@ export const ID_PREFIXES = {
   knowledgeSource: 'ks',
   job: 'job',
   event: 'evt',
+  conversation: 'conv',
+  message: 'msg',
+  usage: 'use',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -17,6 +17,10 @@ import { LocalEmbedder, OpenAiEmbedder, type Embedder } from './runtime/knowledg
 import { VectorIndex } from './runtime/knowledge/vector-index.ts';
 import { PublishableKeyStore } from './store/publishable-keys.ts';
 import { WidgetStore } from './store/widgets.ts';
+import { ConversationStore } from './store/conversations.ts';
+import { UsageStore } from './store/usage.ts';
+import { ConversationEngine } from './runtime/engine/conversations.ts';
+import { createChatModel } from './runtime/models/chat-model.ts';
 
 export interface Logger {
   error(message: string, details?: Record<string, unknown>): void;
@@ -34,6 +38,8 @@ export interface Services {
   idempotency: IdempotencyStore;
   confirmations: ConfirmationStore;
   cursors: CursorCodec;
+  /** Signs the short-lived tokens the platform checks itself (visitor tokens, talk tokens). */
+  tokenSecret: string;
   voices: VoiceCatalog;
   files: FileStore;
   knowledge: KnowledgeStore;
@@ -43,6 +49,10 @@ export interface Services {
   vectors: VectorIndex;
   publishableKeys: PublishableKeyStore;
   widgets: WidgetStore;
+  conversations: ConversationStore;
+  usage: UsageStore;
+  /** Runs conversations on the configured language model. */
+  engine: ConversationEngine;
   /** Flush queued writes and close the database. */
   close(): void;
 }
@@ -65,7 +75,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     throw new Error(`the knowledge index was built with ${indexedWith} but the configured embedder is ${embedder.id}; use the same embeddings settings or start from a new data directory`);
   }
   const knowledge = new KnowledgeStore(db, now, embedder.dimensions);
-  return {
+  const services: Omit<Services, 'engine'> = {
     config,
     db,
     now,
@@ -76,6 +86,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     idempotency: new IdempotencyStore(db, now),
     confirmations: new ConfirmationStore(db, now),
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
+    tokenSecret: credentials.setting('token_secret', () => randomBytes(32).toString('base64url')),
     voices: new VoiceCatalog(),
     files: new FileStore(db, now),
     knowledge,
@@ -85,12 +96,15 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     jobs: new JobStore(db, now),
     events: new EventStore(db, now),
     embedder,
+    conversations: new ConversationStore(db, now),
+    usage: new UsageStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();
       db.close();
     },
   };
+  return Object.assign(services, { engine: new ConversationEngine(services, createChatModel(config.model)) });
 }
 
 function createEmbedder(config: Config): Embedder {

@@ -6,22 +6,28 @@ import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import { TOOLS, checkRegistry } from '../tools/index.ts';
 import { authenticate, type AppEnv } from './authenticate.ts';
-import { honoPath, limitBody, mountTools } from './rest.ts';
+import { honoPath, limitBody, mountTools, openaiError } from './rest.ts';
 import { cors } from 'hono/cors';
 import { buildOpenApi } from './openapi.ts';
 import { referencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
+import { mountWidgetAssets } from './widget-assets.ts';
 
 export interface AppOptions {
   tools?: readonly Tool[];
 }
 
 /** The one place an error becomes a response (headers already set on `c` are kept). */
-function problemResponse(c: Context<AppEnv>, error: unknown): Response {
+/**
+ * The problem document for a failure. Routes in OpenAI's wire format also carry OpenAI's `error`
+ * member, as plain JSON, because OpenAI clients only read error bodies of that type.
+ */
+function problemResponse(c: Context<AppEnv>, error: unknown, openaiWire = false): Response {
   const problem = toProblem(error, c.req.path);
-  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+  const headers: Record<string, string> = { 'Content-Type': openaiWire ? 'application/json' : 'application/problem+json' };
   if (error instanceof FlowyteError) Object.assign(headers, error.headers);
-  return c.newResponse(JSON.stringify(problem), problem.status as 400, headers);
+  const document = openaiWire ? { ...problem, error: openaiError(problem) } : problem;
+  return c.newResponse(JSON.stringify(document), problem.status as 400, headers);
 }
 
 /** Build the Hono app for a set of services (and, for tests, another tool list). */
@@ -38,9 +44,10 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     await next();
   });
 
+  const openaiPaths = new Set(tools.filter((tool) => tool.http.wire === 'openai').map((tool) => `/api/v1${tool.http.path}`));
   app.onError((error, c) => {
     if (!(error instanceof FlowyteError)) services.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: (error as Error).stack });
-    return problemResponse(c, error);
+    return problemResponse(c, error, openaiPaths.has(c.req.path));
   });
   app.notFound((c) => problemResponse(c, new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
 
@@ -48,6 +55,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
+  mountWidgetAssets(app);
 
   // Browser-facing operations (publishable keys) answer CORS preflights before any auth; whether
   // the Origin may use the key is decided by the key itself (checkOrigin), on the real request.

@@ -2,9 +2,9 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { FlowyteError, toProblem, type ErrorCode } from '../errors.ts';
+import { FlowyteError, toProblem, type ErrorCode, type Problem } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
-import type { Tool } from '../tools/types.ts';
+import type { Tool, ToolEvent } from '../tools/types.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
 import { fieldKinds, gatherInput } from './input.ts';
@@ -23,23 +23,72 @@ export function envelope(tool: Tool, data: unknown): Record<string, unknown> {
   return { success: true, data };
 }
 
-function streamTool(c: Context<AppEnv>, tool: Tool, input: Record<string, unknown>, services: Services): Response {
+/** OpenAI's error member for a problem, so OpenAI clients read our failures as their own. */
+export function openaiError(problem: Problem): { message: string; type: string; code: string; param: string | null } {
+  return { message: problem.detail, type: problem.code, code: problem.code, param: problem.errors?.[0]?.field ?? null };
+}
+
+/** Whether this request of a streaming tool is answered with SSE. */
+function wantsStream(tool: Tool, input: Record<string, unknown>): boolean {
+  if (!tool.flags.streaming) return false;
+  return tool.http.sse === 'requested' ? input.stream === true : true;
+}
+
+/**
+ * SSE for a streaming tool. The response only opens once the tool has emitted something: a
+ * failure before that (a bad id, a never-published agent) is a plain problem with its real status.
+ */
+async function streamTool(c: Context<AppEnv>, tool: Tool, input: Record<string, unknown>, services: Services): Promise<Response> {
+  const openai = tool.http.wire === 'openai';
+  const abort = new AbortController();
+  const pending: ToolEvent[] = [];
+  let wake: (() => void) | null = null;
+  let firstEvent = () => {};
+  const firstEventSeen = new Promise<void>((resolve) => (firstEvent = resolve));
+  const run = invokeTool(tool, input, {
+    actor: c.var.actor,
+    services,
+    requestId: c.var.requestId,
+    signal: abort.signal,
+    emit: (event) => {
+      // OpenAI's stream carries only its chunks; ours carries every event.
+      if (openai && event.type !== 'chunk') return;
+      pending.push(event);
+      firstEvent();
+      wake?.();
+    },
+  });
+  let outcome: { ok: true; data: unknown } | { ok: false; error: unknown } | null = null;
+  const settled = run.then(
+    (result) => void (outcome = { ok: true, data: result.data }),
+    (error: unknown) => void (outcome = { ok: false, error }),
+  );
+  await Promise.race([firstEventSeen, settled]);
+  if (pending.length === 0 && outcome && !(outcome as { ok: boolean }).ok) throw (outcome as { error: unknown }).error;
+  void settled.then(() => wake?.());
+
   return streamSSE(c, async (stream) => {
-    const abort = new AbortController();
     stream.onAbort(() => abort.abort());
-    const write = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) });
-    try {
-      const result = await invokeTool(tool, input, {
-        actor: c.var.actor,
-        services,
-        requestId: c.var.requestId,
-        signal: abort.signal,
-        emit: (event) => void write(event.type, event.data),
-      });
-      await write('done', result.data);
-    } catch (error) {
-      await write('error', toProblem(error, c.req.path));
+    const write = (event: string, data: unknown) =>
+      openai ? stream.writeSSE({ data: JSON.stringify(data) }) : stream.writeSSE({ event, data: JSON.stringify(data) });
+    for (;;) {
+      while (pending.length) {
+        const event = pending.shift()!;
+        await write(event.type, event.data);
+      }
+      if (outcome) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
     }
+    const final = outcome as { ok: true; data: unknown } | { ok: false; error: unknown };
+    if (final.ok) {
+      if (openai) await stream.writeSSE({ data: '[DONE]' });
+      else await write('done', final.data);
+      return;
+    }
+    if (!(final.error instanceof FlowyteError)) services.logger.error('unhandled error', { path: c.req.path, error: String(final.error) });
+    const problem = toProblem(final.error, c.req.path);
+    await write('error', openai ? { error: openaiError(problem) } : problem);
   });
 }
 
@@ -68,10 +117,11 @@ export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: 
     const bodyGuard = limitBody(maxBytes, tool.http.multipart ? 'file_too_large' : 'payload_too_large');
     app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, bodyGuard, async function toolRoute(c) {
       const input = await gatherInput(c, tool, kinds);
-      if (tool.flags.streaming) return streamTool(c, tool, input, services);
+      if (wantsStream(tool, input)) return streamTool(c, tool, input, services);
       const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
-      return c.json(envelope(tool, result.data), tool.http.successStatus as 200);
+      const body = tool.http.wire === 'openai' ? result.data : envelope(tool, result.data);
+      return c.json(body as Record<string, unknown>, tool.http.successStatus as 200);
     });
   }
 }

@@ -73,6 +73,7 @@ export async function callRegistryTool(
       requestId,
       signal: request.mcpReq.signal,
       emit: (event) => {
+        if (event.transient) return;
         events.push(event);
         if (progressToken === undefined) return;
         void request.mcpReq.notify({
@@ -109,9 +110,11 @@ export function buildMcpServer(session: McpSession): McpServer {
     instructions:
       'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first.',
   });
-  // A widget visitor sees the widget's tools, a secret key the rest (scopes are checked per call).
+  // A widget visitor sees the widget's tools; a secret key the rest, dashboard-only ones included
+  // so that calling one explains itself (scopes are checked per call).
+  const visitor = session.actor.type === 'visitor';
   const reachable = reachableTools(session.tools, session.options).filter(
-    (tool) => tool.auth === 'any' || tool.auth === 'session' || credentialFits(tool, session.actor),
+    (tool) => tool.auth === 'any' || (tool.auth === 'session' && !visitor) || credentialFits(tool, session.actor),
   );
   const byName = new Map(reachable.map((tool) => [tool.name, tool]));
   const listed: McpTool[] =

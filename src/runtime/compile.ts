@@ -46,7 +46,7 @@ export function compileAgent(draft: AgentDraft, attachments: AgentAttachments): 
 }
 
 /** Compile an agent's current draft with everything attached to it now. */
-export function compileCurrent(services: Services, agent: AgentRecord): CompiledConfig {
+export function compileCurrent(services: Pick<Services, 'knowledge'>, agent: AgentRecord): CompiledConfig {
   const knowledgeSources = services.knowledge.allSources(agent.orgId, agent.id).map((source) => ({
     id: source.id,
     kind: source.kind,

@@ -64,9 +64,9 @@ export function deletedOutput(kind: string) {
 }
 
 /** Output schema of a paginated tool. */
-export function pageOf<T extends z.ZodType>(item: T) {
+export function pageOf<T extends z.ZodType>(item: T, order: 'newest first' | 'oldest first' = 'newest first') {
   return z.object({
-    items: z.array(item).describe('This page of results, newest first.'),
+    items: z.array(item).describe(`This page of results, ${order}.`),
     nextCursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page.'),
     hasMore: z.boolean().describe('Whether another page exists.'),
   });

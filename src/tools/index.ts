@@ -14,6 +14,10 @@ import {
   createPublishableKey, listPublishableKeys, revokePublishableKey, rotatePublishableKey, updatePublishableKey,
 } from './publishable-keys.ts';
 import { getWidgetBootstrap, getWidgetConfig, getWidgetEmbed, replaceWidgetConfig } from './widget.ts';
+import { createChatSession, endChatSession, getChatSession, listChatMessages, sendChatMessage } from './chat/sessions.ts';
+import { createChatCompletion } from './chat/completions.ts';
+import { createVisitorToken, createWidgetSession, listWidgetMessages, sendWidgetMessage } from './chat/widget-sessions.ts';
+import { createTalkToken, simulateAgent } from './agents/testing.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -25,6 +29,9 @@ const ALL_TOOLS: readonly Tool[] = [
   refreshKnowledgeSource, previewKnowledge, uploadFile,
   listPublishableKeys, createPublishableKey, updatePublishableKey, rotatePublishableKey, revokePublishableKey,
   getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,
+  createVisitorToken, createWidgetSession, sendWidgetMessage, listWidgetMessages,
+  simulateAgent, createTalkToken,
+  createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

@@ -63,9 +63,11 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** Parse raw input against the tool's schema, or fail with a 400 listing every bad field. */
 export function parseInput(tool: Tool, raw: unknown): Record<string, unknown> {
   const parsed = tool.input.safeParse(raw ?? {});
-  // A misspelt field must not be silently ignored: unknown top-level fields are errors too.
+  // A misspelt field must not be silently ignored: unknown top-level fields are errors too, except
+  // for the few tools whose contract is to ignore them (a loose schema, e.g. OpenAI's request shape).
+  const strict = tool.input.def.catchall === undefined;
   const unknown =
-    raw && typeof raw === 'object' ? Object.keys(raw).filter((field) => !(field in tool.input.shape)) : [];
+    strict && raw && typeof raw === 'object' ? Object.keys(raw).filter((field) => !(field in tool.input.shape)) : [];
   if (parsed.success && unknown.length === 0) return parsed.data as Record<string, unknown>;
   const errors = [
     ...(parsed.success ? [] : fieldErrors(parsed.error)),

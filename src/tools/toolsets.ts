@@ -11,6 +11,8 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'agents', description: 'Create, edit, publish, version and roll back agents.', inDefaultProfile: true },
   { name: 'knowledge', description: 'Uploads and knowledge sources: add, index, refresh, preview retrieval.', inDefaultProfile: true },
   { name: 'widget', description: 'Publishable keys and the embeddable chat widget.', inDefaultProfile: true },
+  { name: 'test', description: 'Simulate conversations against the draft or live agent; in-browser voice tests.', inDefaultProfile: true },
+  { name: 'chat', description: 'Chat sessions and the OpenAI-compatible completions endpoint.', inDefaultProfile: false },
   { name: 'voices', description: 'Browse and search the voice catalog.', inDefaultProfile: true },
   { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
   { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },

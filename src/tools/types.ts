@@ -34,6 +34,8 @@ export interface ToolFlags {
 export interface ToolEvent {
   type: string;
   data: Record<string, unknown>;
+  /** A live-only delta (a token of a reply): streamed, but not kept among a result's events. */
+  transient?: boolean;
 }
 
 export interface ToolContext {
@@ -56,6 +58,13 @@ export interface HttpSpec {
   maxBodyBytes?: number;
   /** Also accepts multipart/form-data: a `file` part becomes filename, contentType and contentBase64. */
   multipart?: boolean;
+  /** Streaming tools: answer with SSE always (default), or only when the input says `stream: true`. */
+  sse?: 'always' | 'requested';
+  /**
+   * `openai`: OpenAI's wire format instead of ours: the body is the bare output (no envelope), and
+   * SSE is `data:` lines of the `chunk` events, ending `data: [DONE]`.
+   */
+  wire?: 'flowyte' | 'openai';
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {

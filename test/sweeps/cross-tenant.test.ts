@@ -78,7 +78,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
   });
 });
 
-const paginated = TOOLS.filter((tool) => hasFixture(tool) && tool.flags.paginated).map((tool) => [tool.name, tool] as const);
+const paginated = TOOLS.filter((tool) => hasFixture(tool) && calledWithSecretKeys(tool) && tool.flags.paginated).map((tool) => [tool.name, tool] as const);
 
 describe.each(paginated)('%s (paginated)', (_name, tool: Tool) => {
   it("returns 400 invalid_cursor to org B for a cursor org A was given", async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TOOLS } from '../../src/tools/index.ts';
 import type { Tool } from '../../src/tools/types.ts';
 import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
-import { calledWithSecretKeys, fixtureFor, hasFixture, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
+import { PLACEHOLDER_SEED, calledWithSecretKeys, fixtureFor, hasFixture, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
 import { callMcp, callRest, describeOutcome, type Outcome } from '../fixtures/faces.ts';
 import { badInputsFor } from '../fixtures/bad-inputs.ts';
 
@@ -21,11 +21,14 @@ const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The value with ids, timestamps and cursors replaced by placeholders. */
 function stable(value: unknown, key = ''): unknown {
   if (key === 'nextCursor' && typeof value === 'string') return '<cursor>';
+  // Signed tokens, rooms and anonymous visitor ids are random; `created` is a clock reading.
+  if (['visitorToken', 'token', 'room'].includes(key) && typeof value === 'string') return `<${key}>`;
+  if (key === 'created' && typeof value === 'number') return '<unix-time>';
   if (typeof value === 'string') {
     if (ID_PATTERN.test(value)) return '<id>';
     if (TIME_PATTERN.test(value)) return '<time>';
-    // Publishable key values are random, and may sit inside a snippet.
-    return value.replace(/flowyte_pk_[A-Za-z0-9_-]+/g, '<publishable-key>');
+    // Publishable key values are random, and may sit inside a snippet; ids may sit inside other ids.
+    return value.replace(/flowyte_pk_[A-Za-z0-9_-]+/g, '<publishable-key>').replace(new RegExp(ID_PATTERN.source.slice(1, -1), 'g'), '<id>');
   }
   if (Array.isArray(value)) return value.map((item) => stable(item));
   if (value && typeof value === 'object') {
@@ -109,7 +112,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
     });
   }
 
-  const invalid = badInputsFor(tool, fixtureFor(tool).input({ agentId: 'agt_x', versionId: 'agv_x', liveVersionId: 'agv_y', draftVersion: 1, sourceId: 'ks_x', fileId: 'file_x', publishableKeyId: 'pk_x' })).find(
+  const invalid = badInputsFor(tool, fixtureFor(tool).input(PLACEHOLDER_SEED)).find(
     (bad) => bad.onRest,
   );
   if (invalid) {

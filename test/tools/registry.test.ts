@@ -8,7 +8,7 @@ import { jsonSchemaOf, type JsonSchema } from '../../src/tools/json-schema.ts';
 import type { Tool } from '../../src/tools/types.ts';
 import { describeTool } from '../../src/mcp/descriptors.ts';
 import { createPlatform } from '../helpers.ts';
-import { TOOL_INPUTS, fixtureFor, type Seed } from '../fixtures/tool-inputs.ts';
+import { PLACEHOLDER_SEED, TOOL_INPUTS, fixtureFor } from '../fixtures/tool-inputs.ts';
 
 const SRC_TOOLS = fileURLToPath(new URL('../../src/tools/', import.meta.url));
 const tools = TOOLS.map((tool) => [tool.name, tool] as const);
@@ -190,7 +190,7 @@ describe('tool modules', () => {
 });
 
 describe('the test fixtures (test/fixtures/tool-inputs.ts)', () => {
-  const fakeSeed: Seed = { agentId: 'agt_fake', versionId: 'agv_fake_1', liveVersionId: 'agv_fake_2', draftVersion: 3, sourceId: 'ks_fake', fileId: 'file_fake', publishableKeyId: 'pk_fake' };
+  const fakeSeed = PLACEHOLDER_SEED;
 
   it.each(tools)('%s has a fixture whose input the tool accepts', (_name, tool) => {
     const fixture = fixtureFor(tool);

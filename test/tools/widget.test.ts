@@ -136,7 +136,7 @@ describe('widget config', () => {
     const result = await client.callTool({ name: 'get_widget_bootstrap', arguments: {} });
     expect((result.structuredContent as { agentId: string }).agentId).toBe(agent.id);
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(['get_account', 'get_language_matrix', 'get_widget_bootstrap']);
+    expect(names).toEqual(['create_widget_session', 'get_account', 'get_language_matrix', 'get_widget_bootstrap', 'list_widget_messages', 'send_widget_message']);
     const secretClient = await connectMcp(platform);
     expect((await secretClient.listTools()).tools.map((tool) => tool.name)).not.toContain('get_widget_bootstrap');
   });

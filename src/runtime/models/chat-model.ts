@@ -1,0 +1,22 @@
+/**
+ * The language model the runtime talks to, chosen by configuration: the embedded local model, or
+ * any server speaking OpenAI's chat-completions protocol.
+ */
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { Config } from '../../config.ts';
+import { LocalModel } from './local-model.ts';
+
+/** Build the configured chat model: `LocalModel` offline, else an OpenAI-compatible chat model. */
+export function createChatModel(config: Config['model']): LanguageModelV3 {
+  if (config.provider === 'local') return new LocalModel();
+  // One adapter covers OpenAI itself and every compatible server (Ollama, vLLM, llama.cpp, LM Studio).
+  const provider = createOpenAICompatible({
+    name: 'openai-compatible',
+    baseURL: config.baseUrl,
+    apiKey: config.apiKey,
+    // Asks for stream_options.include_usage, without which streamed turns report no token counts.
+    includeUsage: true,
+  });
+  return provider.chatModel(config.name);
+}

@@ -1,0 +1,185 @@
+/** Conversations of every channel: the row, its transcript (messages) and its receipt (events). */
+import type { Db } from './db.ts';
+import { writeTransaction } from './db.ts';
+import { newId } from '../ids.ts';
+
+export type Channel = 'chat' | 'voice';
+/** Where a conversation came from, finer than its channel. */
+export type Surface = 'session' | 'widget' | 'completions' | 'simulate' | 'talk';
+export type MessageRole = 'user' | 'assistant';
+
+export interface ConversationRecord {
+  id: string;
+  orgId: string;
+  agentId: string;
+  /** The published version served; null when a draft is being tested. */
+  versionId: string | null;
+  draft: boolean;
+  channel: Channel;
+  surface: Surface;
+  status: 'active' | 'ended';
+  outcome: string | null;
+  visitorId: string | null;
+  publishableKeyId: string | null;
+  endUser: string | null;
+  messageCount: number;
+  eventCount: number;
+  startedAt: string;
+  lastActivityAt: string;
+  endedAt: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  role: MessageRole;
+  content: string;
+  createdAt: string;
+}
+
+/** One step of a conversation, as streamed live and kept as the receipt. */
+export interface ReceiptEvent {
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface StoredEvent extends ReceiptEvent {
+  seq: number;
+}
+
+export type NewConversation = Pick<ConversationRecord, 'orgId' | 'agentId' | 'versionId' | 'draft' | 'channel' | 'surface'> &
+  Partial<Pick<ConversationRecord, 'visitorId' | 'publishableKeyId' | 'endUser'>>;
+
+interface ConversationRow {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  version_id: string | null;
+  draft: number;
+  channel: Channel;
+  surface: Surface;
+  status: 'active' | 'ended';
+  outcome: string | null;
+  visitor_id: string | null;
+  publishable_key_id: string | null;
+  end_user: string | null;
+  message_count: number;
+  event_count: number;
+  started_at: string;
+  last_activity_at: string;
+  ended_at: string | null;
+}
+
+function toRecord(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    agentId: row.agent_id,
+    versionId: row.version_id,
+    draft: row.draft === 1,
+    channel: row.channel,
+    surface: row.surface,
+    status: row.status,
+    outcome: row.outcome,
+    visitorId: row.visitor_id,
+    publishableKeyId: row.publishable_key_id,
+    endUser: row.end_user,
+    messageCount: row.message_count,
+    eventCount: row.event_count,
+    startedAt: row.started_at,
+    lastActivityAt: row.last_activity_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export class ConversationStore {
+  constructor(private readonly db: Db, private readonly now: () => Date) {}
+
+  create(conversation: NewConversation): ConversationRecord {
+    const id = newId('conversation');
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO conversations (id, org_id, agent_id, version_id, draft, channel, surface, status, visitor_id,
+           publishable_key_id, end_user, started_at, last_activity_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id, conversation.orgId, conversation.agentId, conversation.versionId, Number(conversation.draft), conversation.channel,
+        conversation.surface, conversation.visitorId ?? null, conversation.publishableKeyId ?? null, conversation.endUser ?? null, at, at,
+      );
+    return this.find(conversation.orgId, id)!;
+  }
+
+  find(orgId: string, id: string): ConversationRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM conversations WHERE org_id = ? AND id = ?').get(orgId, id) as ConversationRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /**
+   * Keep one turn: its messages and receipt events, in one transaction, so a transcript never
+   * holds a question without the events that answered it.
+   */
+  append(orgId: string, id: string, turn: { messages: { role: MessageRole; content: string; at: string }[]; events: ReceiptEvent[] }): MessageRecord[] {
+    return writeTransaction(this.db, () => {
+      const counts = this.db
+        .prepare('SELECT message_count AS messages, event_count AS events FROM conversations WHERE org_id = ? AND id = ?')
+        .get(orgId, id) as { messages: number; events: number } | undefined;
+      if (!counts) return [];
+      const insertMessage = this.db.prepare(
+        'INSERT INTO conversation_messages (id, org_id, conversation_id, role, content, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const stored = turn.messages.map((message) => {
+        const messageId = newId('message');
+        insertMessage.run(messageId, orgId, id, message.role, message.content, message.at);
+        return { id: messageId, role: message.role, content: message.content, createdAt: message.at };
+      });
+      const insertEvent = this.db.prepare('INSERT INTO conversation_events (conversation_id, seq, org_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)');
+      turn.events.forEach((event, index) => insertEvent.run(id, counts.events + index + 1, orgId, event.type, event.at, JSON.stringify(event.data)));
+      this.db
+        .prepare('UPDATE conversations SET message_count = ?, event_count = ?, last_activity_at = ? WHERE id = ?')
+        .run(counts.messages + stored.length, counts.events + turn.events.length, this.now().toISOString(), id);
+      return stored;
+    });
+  }
+
+  /** End the conversation; false when it had already ended. */
+  end(orgId: string, id: string, outcome: string): boolean {
+    const at = this.now().toISOString();
+    return (
+      this.db
+        .prepare(`UPDATE conversations SET status = 'ended', outcome = ?, ended_at = ?, last_activity_at = ? WHERE org_id = ? AND id = ? AND status = 'active'`)
+        .run(outcome, at, at, orgId, id).changes === 1
+    );
+  }
+
+  /** A page of the transcript, oldest first, after the message id `after`. */
+  messages(orgId: string, id: string, page: { after?: string; limit: number }): { items: MessageRecord[]; hasMore: boolean } {
+    const rows = this.db
+      .prepare(
+        `SELECT id, role, content, created_at AS createdAt FROM conversation_messages
+         WHERE org_id = ? AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(orgId, id, page.after ?? '', page.limit + 1) as MessageRecord[];
+    return { items: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+  }
+
+  /** The last `limit` messages, oldest first: the history a model sees. */
+  recentMessages(orgId: string, id: string, limit: number): MessageRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, role, content, created_at AS createdAt FROM conversation_messages
+         WHERE org_id = ? AND conversation_id = ? ORDER BY id DESC LIMIT ?`,
+      )
+      .all(orgId, id, limit) as MessageRecord[];
+    return rows.reverse();
+  }
+
+  /** The receipt: every event, in order. */
+  events(orgId: string, id: string): StoredEvent[] {
+    const rows = this.db
+      .prepare('SELECT seq, type, at, data FROM conversation_events WHERE org_id = ? AND conversation_id = ? ORDER BY seq')
+      .all(orgId, id) as { seq: number; type: string; at: string; data: string }[];
+    return rows.map((row) => ({ seq: row.seq, type: row.type, at: row.at, data: JSON.parse(row.data) as Record<string, unknown> }));
+  }
+}
