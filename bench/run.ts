@@ -5,9 +5,10 @@
  *   2. MCP    tools/call get_agent over an InMemoryTransport pair, Flowyte vs a bare McpServer
  *   3. MCP    the same call over Streamable HTTP on a real port, Flowyte /mcp vs a bare createMcpHandler
  *   4. Knowledge  ingestion throughput, and hybrid retrieval at 10k and 100k chunks in one agent
+ *   5. Runtime    per-turn orchestration overhead on the local model, and chat throughput over REST
  *
- * Counts scale with BENCH_SCALE (default 1; e.g. 0.2 for a quick smoke run). BENCH_ONLY=api or
- * BENCH_ONLY=knowledge runs one part (default: both). Goals are reported, never asserted: the exit
+ * Counts scale with BENCH_SCALE (default 1; e.g. 0.2 for a quick smoke run). BENCH_ONLY=api,
+ * BENCH_ONLY=knowledge or BENCH_ONLY=runtime runs one part (default: all). Goals are reported, never asserted: the exit
  * code is 0 on a miss.
  */
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { benchMcpHttp, benchMcpInMemory, benchRest, type Pair } from './scenario
 import { componentCosts } from './components.ts';
 import { ms, ratio, rps, table, type Summary } from './stats.ts';
 import { benchKnowledge, knowledgeGoals, knowledgeReport } from './knowledge.ts';
+import { benchRuntime, RUNTIME_GOALS } from './runtime.ts';
 
 const GOALS = { restRatio: 0.4, mcpInMemoryP50Ms: 1 };
 
@@ -30,11 +32,13 @@ const PLAN = {
   mcpHttp: { warmup: n(200), count: n(1200), rounds: 2 },
   components: n(3000),
   knowledge: { ingestSources: n(40), sizes: [n(10_000), n(100_000)], queries: 100, warmup: 10, toolCalls: 20 },
+  runtime: { warmup: n(100), turns: n(2000), restTurns: n(2000), concurrency: 8 },
 };
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'api', 'knowledge'].includes(only)) throw new Error(`BENCH_ONLY must be api or knowledge, got ${only}`);
-const runApi = only !== 'knowledge';
-const runKnowledge = only !== 'api';
+if (!['', 'api', 'knowledge', 'runtime'].includes(only)) throw new Error(`BENCH_ONLY must be api, knowledge or runtime, got ${only}`);
+const runApi = only === '' || only === 'api';
+const runKnowledge = only === '' || only === 'knowledge';
+const runRuntime = only === '' || only === 'runtime';
 
 const started = performance.now();
 const log = (message: string) => process.stderr.write(`… ${message} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
@@ -129,6 +133,28 @@ if (runKnowledge) {
   console.log(`\n${knowledgeReport(report)}\n`);
   for (const line of knowledgeGoals(report)) console.log(line);
   console.log(`Knowledge section ${(report.totalMs / 1000).toFixed(1)} s.`);
+}
+if (runRuntime) {
+  const report = await benchRuntime(PLAN.runtime, log);
+  console.log(
+    `\nRuntime: ${report.turns} turns of a published agent with text knowledge on the local model (SQLite on disk), questions cycling through 9 (8 answerable, 1 not):\n` +
+      table([
+        ['Per turn', 'p50', 'p95', 'p99'],
+        ...(
+          [
+            ['whole engine turn', report.total],
+            ['  inside the model', report.model],
+            ['  overhead (turn − model)', report.overhead],
+            ['bare ai SDK loop, same model, canned search', report.bare],
+            [`REST send message, ${report.restConcurrency} sessions at once`, report.restLatency],
+          ] as const
+        ).map(([label, p]) => [label, ms(p.p50), ms(p.p95), ms(p.p99)]),
+      ]),
+  );
+  console.log(`Engine turns/s (sequential): ${rps(report.engineTurnsPerSecond)}; REST chat turns/s (${report.restConcurrency} concurrent sessions): ${rps(report.restTurnsPerSecond)}`);
+  console.log(`Ratio whole engine turn ÷ bare ai SDK loop (p50): ×${ratio(report.total.p50 / report.bare.p50)}`);
+  const overheadP95 = report.overhead.p95;
+  console.log(`GOAL per-turn orchestration overhead p95 ≤ ${RUNTIME_GOALS.overheadP95Ms} ms: measured ${ms(overheadP95)} → ${overheadP95 <= RUNTIME_GOALS.overheadP95Ms ? 'PASS' : 'MISS'}`);
 }
 console.log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 // Keep-alive sockets of the MCP clients' fetch may linger; the report is complete, so leave now.

@@ -48,7 +48,7 @@ const streamingTool = defineTool({
   scope: 'agents:read',
   toolset: 'meta',
   flags: { streaming: true },
-  input: z.object({ to: z.number().int().min(1).max(5).describe('Count to.'), fail: z.boolean().default(false).describe('Fail at the end.') }),
+  input: z.object({ to: z.number().int().min(0).max(5).describe('Count to.'), fail: z.boolean().default(false).describe('Fail at the end.') }),
   output: z.object({ counted: z.number() }),
   execute: async (input, context) => {
     for (let n = 1; n <= input.to; n += 1) context.emit({ type: 'tick', data: { n } });
@@ -194,6 +194,14 @@ describe('streaming tools', () => {
     platform = createPlatform({}, testTools);
     const text = await (await platform.request('POST', '/test/count', { body: { to: 1, fail: true } })).text();
     expect(text).toContain('event: error\ndata: {"type":"https://docs.flowyte.com/errors/unprocessable"');
+  });
+
+  it('answer a failure before the first event as a plain problem with its own status', async () => {
+    platform = createPlatform({}, testTools);
+    const response = await platform.request('POST', '/test/count', { body: { to: 0, fail: true } });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await body(response)).code).toBe('unprocessable');
   });
 
   it('send MCP progress notifications and return the result with the events', async () => {

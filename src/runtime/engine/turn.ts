@@ -68,6 +68,8 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   const started = new Map<string, number>();
   let reply = '';
   let failure: unknown;
+  /** What the model said its last step was, when it says (the local model does: e.g. 'fallback'). */
+  let lastDecision: unknown;
   const result = streamText({
     model: environment.model,
     system: systemPrompt(request.config),
@@ -93,6 +95,8 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
       const durationMs = Math.round((performance.now() - (started.get(part.toolCallId) ?? performance.now())) * 100) / 100;
       const outcome = part.type === 'tool-result' ? { ok: true, output: part.output } : { ok: false, error: String(part.error) };
       record('tool_call', { toolCallId: part.toolCallId, name: part.toolName, input: part.input, ...outcome, durationMs });
+    } else if (part.type === 'finish-step') {
+      lastDecision = part.providerMetadata?.flowyte?.decision;
     } else if (part.type === 'error') {
       failure = part.error;
     }
@@ -102,12 +106,15 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
     throw new FlowyteError('model_error', 'the language model did not answer; try again', { cause: failure });
   }
   reply = reply.trim();
+  let kind = lastDecision === 'fallback' ? 'fallback' : 'reply';
   if (!reply) {
     // The step cap ended the turn before the model said anything: say something honest rather than nothing.
     record('guardrail', { rule: 'max_model_steps', action: 'fallback', limit: environment.maxModelSteps });
     reply = FALLBACK_REPLY;
+    kind = 'fallback';
   }
-  record('agent_message', { text: reply, kind: 'reply' });
+  // A fallback (the model could not answer) is its own kind: observe counts them as knowledge gaps.
+  record('agent_message', { text: reply, kind });
   return { reply, events };
 }
 
