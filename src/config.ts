@@ -42,6 +42,8 @@ export interface Config {
   /** Per-turn caps of the conversation engine. */
   maxToolCallsPerTurn: number;
   maxModelStepsPerTurn: number;
+  /** Minutes without activity after which an open conversation is ended. */
+  sessionIdleMinutes: number;
   jobLeaseMs: number;
   jobPollMs: number;
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxToolCallsPerTurn: integer(env.FLOWYTE_MAX_TOOL_CALLS_PER_TURN, 8, 'FLOWYTE_MAX_TOOL_CALLS_PER_TURN'),
     maxModelStepsPerTurn: integer(env.FLOWYTE_MAX_MODEL_STEPS_PER_TURN, 6, 'FLOWYTE_MAX_MODEL_STEPS_PER_TURN'),
+    sessionIdleMinutes: integer(env.FLOWYTE_SESSION_IDLE_MINUTES, 30, 'FLOWYTE_SESSION_IDLE_MINUTES'),
     jobLeaseMs: integer(env.FLOWYTE_JOB_LEASE_MS, 30_000, 'FLOWYTE_JOB_LEASE_MS'),
     jobPollMs: integer(env.FLOWYTE_JOB_POLL_MS, 1000, 'FLOWYTE_JOB_POLL_MS'),
   };

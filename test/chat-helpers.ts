@@ -17,8 +17,8 @@ export interface ChatPlatform extends KnowledgePlatform {
 }
 
 /** A platform whose agent has a greeting and indexed text knowledge, not yet published. */
-export async function createChatPlatform(overrides: Partial<Config> = {}): Promise<ChatPlatform> {
-  const platform = await createKnowledgePlatform(overrides);
+export async function createChatPlatform(overrides: Partial<Config> = {}, now?: () => Date): Promise<ChatPlatform> {
+  const platform = await createKnowledgePlatform(overrides, now);
   await platform.request('PATCH', `/agents/${platform.agentId}`, {
     body: { name: 'Acme front desk', greeting: 'Hi, this is Acme Plumbing. How can I help?' },
   });

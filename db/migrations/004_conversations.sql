@@ -22,6 +22,8 @@ CREATE TABLE conversations (
 );
 CREATE INDEX conversations_org ON conversations(org_id, id);
 CREATE INDEX conversations_agent ON conversations(org_id, agent_id, id);
+-- Finding sessions left open, to close them after a while without activity.
+CREATE INDEX conversations_idle ON conversations(last_activity_at) WHERE status = 'active';
 
 CREATE TABLE conversation_messages (
   id TEXT PRIMARY KEY,

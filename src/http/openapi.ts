@@ -25,6 +25,7 @@ const problemSchema = {
 
 function successBody(tool: Tool): JsonSchema {
   const data = jsonSchemaOf(tool.output, 'output');
+  if (tool.http.wire === 'openai') return data;
   if (tool.flags.paginated) {
     const page = data.properties ?? {};
     return {
@@ -51,9 +52,23 @@ function operation(tool: Tool): Record<string, unknown> {
     else bodyProperties[name] = schema;
   }
   const bodyRequired = [...required].filter((name) => name in bodyProperties);
-  const success = tool.flags.streaming
-    ? { description: 'Server-sent events, ending with `event: done` (the result) or `event: error` (a problem).', content: { 'text/event-stream': { schema: { type: 'string' } } } }
-    : { description: 'Success', content: { 'application/json': { schema: successBody(tool) } } };
+  const json = { 'application/json': { schema: successBody(tool) } };
+  const events = {
+    'text/event-stream': {
+      schema: {
+        type: 'string',
+        description:
+          tool.http.wire === 'openai'
+            ? '`data:` lines of chat.completion.chunk objects, ending with `data: [DONE]`.'
+            : 'Events (`event:` type, `data:` JSON), ending with `event: done` (the result) or `event: error` (a problem).',
+      },
+    },
+  };
+  const success = !tool.flags.streaming
+    ? { description: 'Success', content: json }
+    : tool.http.sse === 'requested'
+      ? { description: 'JSON, or server-sent events when the request says `stream: true`.', content: { ...json, ...events } }
+      : { description: 'Server-sent events.', content: events };
   return {
     operationId: tool.name,
     summary: tool.title,

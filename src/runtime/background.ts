@@ -5,7 +5,7 @@ import { INGEST_JOB, PERMANENT_CODES, ingestSource, ingestionFailed } from './kn
 
 export interface Background {
   worker: JobWorker;
-  /** Queue what is due (auto-refresh) and collect expired uploads. */
+  /** Queue what is due (auto-refresh), collect expired uploads, end idle conversations. */
   tick(): void;
   start(): void;
   stop(): Promise<void>;
@@ -39,6 +39,8 @@ export function createBackground(services: Services): Background {
       });
     }
     services.files.collectExpired();
+    const idleBefore = new Date(services.now().getTime() - services.config.sessionIdleMinutes * 60_000).toISOString();
+    for (const conversation of services.conversations.idleSince(idleBefore, 500)) services.engine.end(conversation, 'idle_timeout');
   };
 
   return {

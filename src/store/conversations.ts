@@ -153,6 +153,14 @@ export class ConversationStore {
     );
   }
 
+  /** Active conversations whose last activity is older than `before` (ISO time), any org. */
+  idleSince(before: string, limit: number): ConversationRecord[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM conversations WHERE status = 'active' AND last_activity_at < ? ORDER BY last_activity_at LIMIT ?`)
+      .all(before, limit) as ConversationRow[];
+    return rows.map(toRecord);
+  }
+
   /** A page of the transcript, oldest first, after the message id `after`. */
   messages(orgId: string, id: string, page: { after?: string; limit: number }): { items: MessageRecord[]; hasMore: boolean } {
     const rows = this.db

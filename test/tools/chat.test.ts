@@ -136,6 +136,29 @@ describe('end_chat_session', () => {
     expect(streamed.status).toBe(409);
   });
 
+  it('ends sessions left idle longer than the configured minutes', async () => {
+    let clock = new Date('2026-11-28T10:00:00Z');
+    platform = await createChatPlatform({ sessionIdleMinutes: 30 }, () => clock);
+    await platform.publish();
+    const idle = await openSession(platform);
+    clock = new Date('2026-11-28T10:20:00Z');
+    const busy = await openSession(platform);
+    clock = new Date('2026-11-28T10:35:00Z');
+    platform.background.tick();
+    const [idleNow, busyNow] = [idle, busy].map((session) => platform!.services.conversations.find(platform!.orgA.org.id, session.id)!);
+    expect([idleNow.status, idleNow.outcome, busyNow.status]).toEqual(['ended', 'abandoned', 'active']);
+    expect(platform.services.conversations.events(platform.orgA.org.id, idle.id).at(-1)).toMatchObject({ type: 'conversation_ended', data: { reason: 'idle_timeout' } });
+  });
+
+  it('takes no more turns once the agent is deleted', async () => {
+    platform = await createChatPlatform();
+    await platform.publish();
+    const session = await openSession(platform);
+    await platform.request('DELETE', `/agents/${platform.agentId}`);
+    const response = await platform.request('POST', `/chat/sessions/${session.id}/messages`, { body: { content: 'Still there?' } });
+    expect(response.status).toBe(404);
+  });
+
   it('does not show another org\'s session', async () => {
     platform = await createChatPlatform();
     await platform.publish();

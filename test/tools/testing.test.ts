@@ -89,6 +89,17 @@ describe('simulate_agent', () => {
     expect(done.durationSeconds).toBeGreaterThanOrEqual(30);
   });
 
+  it('meters a voice simulation of the live version by its length, and a draft one not at all', async () => {
+    platform = await createChatPlatform();
+    await platform.publish();
+    await simulate(platform, { mode: 'voice', transcript: ['When are you open?'] });
+    expect(platform.services.usage.list(platform.orgA.org.id)).toEqual([]);
+    const frames = await simulate(platform, { mode: 'voice', draftMode: false, transcript: ['When are you open?'] });
+    const done = frames.at(-1)!.data;
+    const usage = platform.services.usage.list(platform.orgA.org.id);
+    expect(usage.map((item) => [item.channel, item.kind, item.quantity])).toEqual([['voice', 'voice_second', Math.ceil(done.durationSeconds)]]);
+  });
+
   it('needs a transcript or a message', async () => {
     platform = await createChatPlatform();
     const response = await platform.request('POST', `/agents/${platform.agentId}/simulate`, { body: { mode: 'text' } });

@@ -126,7 +126,8 @@ export class ConversationEngine {
       ],
       events: result.events,
     });
-    if (!conversation.draft) {
+    // Chat is metered per reply; a voice conversation by its length when it ends.
+    if (!conversation.draft && conversation.channel === 'chat') {
       usage.record({ orgId: conversation.orgId, agentId: conversation.agentId, conversationId: conversation.id, channel: conversation.channel, kind: 'message', quantity: 1 });
     }
     return { userMessage, reply, events: result.events };
@@ -141,8 +142,11 @@ export class ConversationEngine {
     return message ?? null;
   }
 
-  /** End the conversation with a deterministic outcome read off its receipt; idempotent. */
-  end(conversation: ConversationRecord, reason: string, emit: EventSink = noEvents): ConversationRecord {
+  /**
+   * End the conversation with a deterministic outcome read off its receipt; idempotent. A live
+   * voice conversation is metered by its length here.
+   */
+  end(conversation: ConversationRecord, reason: string, emit: EventSink = noEvents, durationSeconds?: number): ConversationRecord {
     const { conversations } = this.services;
     const current = conversations.find(conversation.orgId, conversation.id) ?? conversation;
     if (current.status === 'ended') return current;
@@ -156,16 +160,19 @@ export class ConversationEngine {
     emit(ended);
     this.note(current, [ended]);
     conversations.end(conversation.orgId, conversation.id, outcome);
+    if (current.channel === 'voice' && !current.draft && durationSeconds) {
+      const { orgId, agentId, id } = current;
+      this.services.usage.record({ orgId, agentId, conversationId: id, channel: 'voice', kind: 'voice_second', quantity: Math.ceil(durationSeconds) });
+    }
     return conversations.find(conversation.orgId, conversation.id)!;
   }
 
   /** The config a conversation runs: its pinned version, or the draft as it is now. */
   private configOf(conversation: ConversationRecord): CompiledConfig {
-    if (!conversation.versionId) {
-      const agent = this.services.agents.find(conversation.orgId, conversation.agentId);
-      if (!agent) throw notFound('agent', conversation.agentId);
-      return compileCurrent(this.services, agent);
-    }
+    // A deleted agent takes no more turns, whichever version its conversations run.
+    const agent = this.services.agents.find(conversation.orgId, conversation.agentId);
+    if (!agent) throw notFound('agent', conversation.agentId);
+    if (!conversation.versionId) return compileCurrent(this.services, agent);
     return this.versionConfig(conversation.orgId, conversation.agentId, conversation.versionId);
   }
 

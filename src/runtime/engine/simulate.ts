@@ -86,6 +86,6 @@ export async function simulate(
       break;
     }
   }
-  const ended = engine.end(conversation, endReason, emit);
+  const ended = engine.end(conversation, endReason, emit, mode === 'voice' ? clock : undefined);
   return { conversation: ended, turns, durationSeconds: mode === 'voice' ? clock : null, lastReply };
 }
