@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { loadConfig } from './config.ts';
 import { createServices } from './services.ts';
+import type { Server } from 'node:http';
 import { createApp } from './http/app.ts';
+import { attachTalkServer } from './http/talk.ts';
 import { SECRET_KEY_SCOPES } from './auth/scopes.ts';
 import { serveMcpStdio } from './mcp/stdio.ts';
 import { parseMcpOptions } from './mcp/selection.ts';
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         process.stderr.write(`Flowyte listening on http://${config.host}:${info.port} (data in ${config.dataDir})\n`);
       });
+      attachTalkServer(server as Server, services);
       const stop = () => {
         server.close();
         process.exit(0);

@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -36,6 +37,13 @@ describe('flowyte serve', () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/meta/account`, { headers: { Authorization: `Bearer ${key}` } });
       expect(response.status).toBe(200);
       expect((await response.json()).data.orgName).toBe('My organization');
+      // The in-browser voice room is served too: without a valid talk token it refuses the upgrade.
+      const refused = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/talk?token=forged`);
+        socket.on('unexpected-response', (_request, reply) => resolve(reply.statusCode ?? 0));
+        socket.on('open', () => reject(new Error('a forged talk token opened a room')));
+      });
+      expect(refused).toBe(401);
     } finally {
       child.kill();
       fs.rmSync(dataDir, { recursive: true, force: true });

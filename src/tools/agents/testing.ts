@@ -85,6 +85,8 @@ export const simulateAgent = defineTool({
 });
 
 const TALK_TOKEN_SECONDS = 600;
+/** Where the browser opens the voice room (the sandbox WebSocket, src/http/talk.ts). */
+export const TALK_PATH = '/talk';
 
 export const createTalkToken = defineTool({
   name: 'create_talk_token',
@@ -96,8 +98,8 @@ export const createTalkToken = defineTool({
   toolset: 'test',
   input: z.object({ agentId, draftMode: z.boolean().default(false).describe('Talk to the draft instead of the live version.') }),
   output: z.object({
-    url: z.string().describe('Where the browser connects.'),
-    token: z.string().describe('Short-lived credential for that room.'),
+    url: z.string().describe('The WebSocket the browser opens, with ?token=… appended.'),
+    token: z.string().describe('Short-lived credential that opens the room once.'),
     room: z.string().describe('The voice room.'),
     expiresAt: z.string().describe('When the token stops working.'),
     draftMode: z.boolean(),
@@ -118,7 +120,7 @@ export const createTalkToken = defineTool({
       user: context.actor.id,
     });
     return {
-      url: `${services.config.publicBaseUrl.replace(/^http/, 'ws')}/talk`,
+      url: `${services.config.publicBaseUrl.replace(/^http/, 'ws')}${TALK_PATH}`,
       token,
       room,
       expiresAt: new Date(exp * 1000).toISOString(),
