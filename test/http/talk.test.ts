@@ -1,16 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { body } from '../helpers.ts';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
 import { attachTalkServer } from '../../src/http/talk.ts';
+import { listen, type Listening } from '../fixtures/listen.ts';
 
 let platform: ChatPlatform | undefined;
-let server: Server | undefined;
+let server: Listening | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   server = undefined;
   platform?.background.stop();
   platform?.close();
@@ -26,13 +24,10 @@ interface Room {
 }
 
 /** The platform on a real port with the talk room attached; returns the talk token's URL. */
-async function listen(chat: ChatPlatform): Promise<string> {
-  const port = await new Promise<number>((resolve) => {
-    const started = serve({ fetch: chat.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    server = started as Server;
-  });
-  attachTalkServer(server!, chat.services);
-  return `ws://127.0.0.1:${(server!.address() as AddressInfo).port || port}/talk`;
+async function listenWithTalk(chat: ChatPlatform): Promise<string> {
+  server = await listen(chat.app);
+  attachTalkServer(server.server, chat.services);
+  return `ws://127.0.0.1:${server.port}/talk`;
 }
 
 async function mintToken(chat: ChatPlatform, draftMode = true): Promise<{ url: string; token: string; room: string }> {
@@ -75,7 +70,7 @@ function join(url: string, token: string): Promise<Room> {
 describe('the in-browser voice room (/talk)', () => {
   it('opens with a talk token, greets, answers speech and keypad input from the agent\'s knowledge, and hangs up', async () => {
     platform = await createChatPlatform();
-    const url = await listen(platform);
+    const url = await listenWithTalk(platform);
     const credentials = await mintToken(platform);
     expect(credentials.url).toBe(`${platform.services.config.publicBaseUrl.replace(/^http/, 'ws')}/talk`);
     const room = await join(url, credentials.token);
@@ -99,7 +94,7 @@ describe('the in-browser voice room (/talk)', () => {
 
   it('opens a room once, and refuses a tampered token', async () => {
     platform = await createChatPlatform();
-    const url = await listen(platform);
+    const url = await listenWithTalk(platform);
     const credentials = await mintToken(platform);
     await expect(join(url, `${credentials.token}x`)).rejects.toThrow('refused: 401');
     const room = await join(url, credentials.token);
@@ -112,7 +107,7 @@ describe('the in-browser voice room (/talk)', () => {
   it('reminds a silent caller on the wall clock and ends the call on no response', async () => {
     platform = await createChatPlatform();
     await platform.request('PATCH', `/agents/${platform.agentId}`, { body: { callControl: { idleReminderSeconds: 3, maxIdleReminders: 0 } } });
-    const url = await listen(platform);
+    const url = await listenWithTalk(platform);
     const room = await join(url, (await mintToken(platform)).token);
     const control = await room.next((message) => message.type === 'call_control');
     expect(control.data).toMatchObject({ action: 'no_response', then: 'end' });

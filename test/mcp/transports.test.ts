@@ -3,29 +3,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type ServerType } from '@hono/node-server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
+import { listen, type Listening } from '../fixtures/listen.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
 
 describe('MCP over Streamable HTTP at /mcp', () => {
   let platform: Platform;
-  let server: ServerType;
+  let server: Listening;
   let base: string;
 
   beforeAll(async () => {
     platform = createPlatform();
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: platform.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-        base = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-    });
+    server = await listen(platform.app);
+    base = server.origin;
   });
-  afterAll(() => {
-    server.close();
+  afterAll(async () => {
+    await server.close();
     platform.close();
   });
 

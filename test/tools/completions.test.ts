@@ -1,13 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
+import { listen, type Listening } from '../fixtures/listen.ts';
 
 let platform: ChatPlatform | undefined;
-let server: ServerType | undefined;
+let server: Listening | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   server = undefined;
   platform?.background.stop();
   platform?.close();
@@ -16,12 +15,8 @@ afterEach(async () => {
 
 /** The official OpenAI SDK pointed at the platform on a real port. */
 async function openaiClient(chat: ChatPlatform, apiKey = chat.orgA.apiKey.secret): Promise<OpenAI> {
-  const listening = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: chat.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  server = listening;
-  const { port } = listening.address() as AddressInfo;
-  return new OpenAI({ baseURL: `http://127.0.0.1:${port}/api/v1`, apiKey, maxRetries: 0 });
+  server = await listen(chat.app);
+  return new OpenAI({ baseURL: `${server.origin}/api/v1`, apiKey, maxRetries: 0 });
 }
 
 describe('create_chat_completion through the openai SDK', () => {
