@@ -32,6 +32,8 @@ export const ID_PREFIXES = {
   conversation: 'conv',
   message: 'msg',
   usage: 'use',
+  skill: 'skl',
+  outboxMessage: 'obx',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

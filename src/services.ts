@@ -19,6 +19,7 @@ import { PublishableKeyStore } from './store/publishable-keys.ts';
 import { WidgetStore } from './store/widgets.ts';
 import { ConversationStore } from './store/conversations.ts';
 import { UsageStore } from './store/usage.ts';
+import { SkillStore } from './store/skills.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
@@ -51,6 +52,7 @@ export interface Services {
   widgets: WidgetStore;
   conversations: ConversationStore;
   usage: UsageStore;
+  skills: SkillStore;
   /** Runs conversations on the configured language model. */
   engine: ConversationEngine;
   /** Flush queued writes and close the database. */
@@ -98,6 +100,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     embedder,
     conversations: new ConversationStore(db, now),
     usage: new UsageStore(db, now),
+    skills: new SkillStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();

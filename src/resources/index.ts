@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
 import { grants } from '../auth/scopes.ts';
-import { compileCurrent } from '../runtime/compile.ts';
+import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { McpSession } from '../mcp/server.ts';
 
@@ -42,7 +42,7 @@ export function registerResources(server: McpServer, session: McpSession): void 
         draftVersion: agent.version,
         liveVersionId: agent.publishedVersionId,
         liveVersionNumber: agent.publishedVersionNumber,
-        compiledDraft: compileCurrent(services, agent),
+        compiledDraft: withoutSecrets(compileCurrent(services, agent)),
       });
     },
   );

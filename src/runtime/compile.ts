@@ -6,6 +6,8 @@
 import type { AgentDraft } from './agent-schema.ts';
 import type { Services } from '../services.ts';
 import type { AgentRecord } from '../store/agents.ts';
+import type { SkillRecord } from '../store/skills.ts';
+import { redactExecutionConfig } from './skills/definition.ts';
 
 export const COMPILED_SCHEMA_VERSION = 1;
 
@@ -19,16 +21,20 @@ export interface CompiledKnowledgeSource {
   contentHash: string | null;
 }
 
+/** An enabled skill as the runtime runs it; `toolName` is what the model calls it. */
+export type CompiledSkill = Omit<SkillRecord, 'orgId' | 'agentId' | 'enabled' | 'createdAt' | 'updatedAt'> & { toolName: string };
+
 /** What is attached to an agent besides its own draft. */
 export interface AgentAttachments {
   knowledgeSources: CompiledKnowledgeSource[];
+  skills: SkillRecord[];
 }
 
 export interface CompiledConfig {
   schemaVersion: number;
   agent: AgentDraft;
   knowledge: { sources: CompiledKnowledgeSource[] };
-  skills: unknown[];
+  skills: CompiledSkill[];
   guardrails: Record<string, unknown>;
   playbooks: unknown[];
 }
@@ -39,14 +45,33 @@ export function compileAgent(draft: AgentDraft, attachments: AgentAttachments): 
     schemaVersion: COMPILED_SCHEMA_VERSION,
     agent: structuredClone(draft),
     knowledge: { sources: attachments.knowledgeSources.map((source) => ({ ...source })) },
-    skills: [],
+    skills: compileSkills(attachments.skills),
     guardrails: {},
     playbooks: [],
   };
 }
 
+/** Tool names the model can call: the skill's name as snake_case, unique within the agent. */
+function compileSkills(skills: SkillRecord[]): CompiledSkill[] {
+  const taken = new Set(['search_knowledge']);
+  return skills
+    .filter((skill) => skill.enabled)
+    .map(({ orgId: _org, agentId: _agent, enabled: _enabled, createdAt: _created, updatedAt: _updated, ...skill }) => {
+      const base = (skill.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'skill').slice(0, 56);
+      let toolName = /^[a-z]/.test(base) ? base : `skill_${base}`;
+      for (let suffix = 2; taken.has(toolName); suffix += 1) toolName = `${base}_${suffix}`;
+      taken.add(toolName);
+      return structuredClone({ ...skill, toolName });
+    });
+}
+
+/** The config with secret settings (skill headers) masked: what diffs, reports and resources show. */
+export function withoutSecrets(config: CompiledConfig): CompiledConfig {
+  return { ...config, skills: config.skills.map((skill) => ({ ...skill, executionConfig: redactExecutionConfig(skill.executionConfig) })) };
+}
+
 /** Compile an agent's current draft with everything attached to it now. */
-export function compileCurrent(services: Pick<Services, 'knowledge'>, agent: AgentRecord): CompiledConfig {
+export function compileCurrent(services: Pick<Services, 'knowledge' | 'skills'>, agent: AgentRecord): CompiledConfig {
   const knowledgeSources = services.knowledge.allSources(agent.orgId, agent.id).map((source) => ({
     id: source.id,
     kind: source.kind,
@@ -55,5 +80,5 @@ export function compileCurrent(services: Pick<Services, 'knowledge'>, agent: Age
     chunkCount: source.chunkCount,
     contentHash: source.contentHash,
   }));
-  return compileAgent(agent.draft, { knowledgeSources });
+  return compileAgent(agent.draft, { knowledgeSources, skills: services.skills.all(agent.orgId, agent.id) });
 }

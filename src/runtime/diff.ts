@@ -1,4 +1,5 @@
-/** Field-level differences between two compiled configs. */
+/** Field-level differences between two compiled configs (secret settings masked). */
+import { withoutSecrets, type CompiledConfig } from './compile.ts';
 
 export type DiffKind = 'added' | 'removed' | 'changed';
 
@@ -26,9 +27,9 @@ function flatten(value: Json, prefix: string, into: Map<string, Json>): Map<stri
 }
 
 /** Every field that differs from `before` to `after`, sorted by field path. */
-export function diffConfigs(before: Json, after: Json): DiffEntry[] {
-  const left = flatten(before, '', new Map());
-  const right = flatten(after, '', new Map());
+export function diffConfigs(before: CompiledConfig, after: CompiledConfig): DiffEntry[] {
+  const left = flatten(withoutSecrets(before), '', new Map());
+  const right = flatten(withoutSecrets(after), '', new Map());
   const fields = [...new Set([...left.keys(), ...right.keys()])].sort();
   const entries: DiffEntry[] = [];
   for (const field of fields) {

@@ -30,6 +30,19 @@ function destinations(config: CompiledConfig): { skill: string; fields: string[]
   if (afterHours.allowHumanTransfer && afterHours.number) {
     leaves.push({ skill: 'after-hours transfer', fields: ['caller id'], destination: afterHours.number });
   }
+  for (const skill of config.skills) {
+    const parameters = Object.keys((skill.parametersSchema.properties ?? {}) as Record<string, unknown>);
+    const settings = skill.executionConfig;
+    if (skill.skillType === 'http_webhook') {
+      const url = new URL(String(settings.url));
+      leaves.push({ skill: skill.name, fields: parameters, destination: `${settings.method} ${url.origin}${url.pathname}` });
+    } else if (skill.skillType === 'transfer') {
+      const destination = settings.destination ?? config.agent.handoffConfig.transferDestination ?? 'a number found during the call';
+      leaves.push({ skill: skill.name, fields: handoffFields, destination: String(destination) });
+    } else if (skill.skillType === 'take_message') {
+      leaves.push({ skill: skill.name, fields: parameters.length ? parameters : ['message'], destination: 'the message outbox' });
+    }
+  }
   return leaves;
 }
 

@@ -18,6 +18,7 @@ import { createChatSession, endChatSession, getChatSession, listChatMessages, se
 import { createChatCompletion } from './chat/completions.ts';
 import { createVisitorToken, createWidgetSession, listWidgetMessages, sendWidgetMessage } from './chat/widget-sessions.ts';
 import { createTalkToken, simulateAgent } from './agents/testing.ts';
+import { createSkill, deleteSkill, getSkill, listSkillTypes, listSkills, updateSkill } from './skills.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -31,6 +32,7 @@ const ALL_TOOLS: readonly Tool[] = [
   getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,
   createVisitorToken, createWidgetSession, sendWidgetMessage, listWidgetMessages,
   simulateAgent, createTalkToken,
+  listSkillTypes, createSkill, listSkills, getSkill, updateSkill, deleteSkill,
   createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion,
 ];
 

@@ -9,6 +9,7 @@ export interface Toolset {
 
 export const TOOLSETS: readonly Toolset[] = [
   { name: 'agents', description: 'Create, edit, publish, version and roll back agents.', inDefaultProfile: true },
+  { name: 'skills', description: 'The actions an agent can take: skill types, and skills on an agent.', inDefaultProfile: true },
   { name: 'knowledge', description: 'Uploads and knowledge sources: add, index, refresh, preview retrieval.', inDefaultProfile: true },
   { name: 'widget', description: 'Publishable keys and the embeddable chat widget.', inDefaultProfile: true },
   { name: 'test', description: 'Simulate conversations against the draft or live agent; in-browser voice tests.', inDefaultProfile: true },

@@ -12,6 +12,8 @@ import { searchKnowledge } from '../knowledge/retrieval.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { receiptEvent, type EventSink } from './events.ts';
 import { runTurn, type TurnEnvironment } from './turn.ts';
+import { runSkill } from '../skills/executors.ts';
+import type { PendingConfirmation } from './skill-tools.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
 export interface ServedAgent {
@@ -42,6 +44,14 @@ const HISTORY_MESSAGES = 20;
 const KNOWLEDGE_DEPTH = 6;
 const noEvents: EventSink = () => {};
 
+/** The skill call the last turn asked the person to confirm, if it is still waiting. */
+function pendingConfirmation(lastTurn: ReceiptEvent[]): PendingConfirmation | undefined {
+  const asked = lastTurn.findLast((event) => event.type === 'guardrail' && event.data.rule === 'requires_confirmation');
+  if (asked?.data.action !== 'asked') return undefined;
+  const utterance = lastTurn.find((event) => event.type === 'user_utterance')?.data.text;
+  return { tool: String(asked.data.tool), input: asked.data.input as Record<string, unknown>, utterance: String(utterance ?? '') };
+}
+
 export class ConversationEngine {
   /** Published configs are immutable: parse each once. */
   private readonly versionConfigs = new Map<string, CompiledConfig>();
@@ -58,6 +68,8 @@ export class ConversationEngine {
         const { chunks } = await searchKnowledge(knowledge, vectors, embedder, agentId, query, { limit: KNOWLEDGE_DEPTH, sourceIds });
         return { passages: chunks.map(({ text, sourceId, chunkId, score }) => ({ text, sourceId, chunkId, score })) };
       },
+      runSkill: (call) =>
+        runSkill(call, { skills: services.skills, allowPrivateNetwork: config.allowPrivateNetwork, fetchMaxBytes: config.fetchMaxBytes }),
     };
   }
 
@@ -111,8 +123,9 @@ export class ConversationEngine {
     const asked = this.services.now().toISOString();
     const history = input.history ?? conversations.recentMessages(conversation.orgId, conversation.id, HISTORY_MESSAGES);
     const result = await runTurn(this.environment, {
-      agentId: conversation.agentId,
+      conversation,
       config,
+      pending: pendingConfirmation(conversations.lastTurnEvents(conversation.orgId, conversation.id)),
       history: history.map(({ role, content }) => ({ role, content })),
       text: input.text,
       dtmf: input.dtmf,

@@ -11,6 +11,10 @@ import type { ReceiptEvent } from '../../store/conversations.ts';
 import { FlowyteError } from '../../errors.ts';
 import { receiptEvent, type EventSink, type ReceiptEventType } from './events.ts';
 import { systemPrompt } from './system-prompt.ts';
+import { callSkill, skillTools, type PendingConfirmation, type SkillToolContext } from './skill-tools.ts';
+import type { SkillCall, SkillOutcome } from '../skills/executors.ts';
+import type { ConversationRecord } from '../../store/conversations.ts';
+import { extractBoolean } from '../models/extract/entities.ts';
 
 /** What the engine needs from the platform to run a turn. */
 export interface TurnEnvironment {
@@ -20,11 +24,14 @@ export interface TurnEnvironment {
   maxModelSteps: number;
   /** Hybrid search over the passages of the given sources of one agent. */
   searchKnowledge(agentId: string, query: string, sourceIds: string[]): Promise<{ passages: { text: string; sourceId: string; chunkId: number; score: number }[] }>;
+  runSkill(call: SkillCall): Promise<SkillOutcome>;
 }
 
 export interface TurnRequest {
-  agentId: string;
+  conversation: ConversationRecord;
   config: CompiledConfig;
+  /** A skill call the previous turn asked the person to confirm. */
+  pending?: PendingConfirmation;
   /** Earlier messages of the conversation, oldest first. */
   history: { role: 'user' | 'assistant'; content: string }[];
   /** What the person said (or keyed: DTMF digits arrive as text too). */
@@ -62,9 +69,18 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
     record('guardrail', { rule: 'max_tool_calls', action: 'blocked', tool: name, limit: environment.maxToolCalls });
     return false;
   };
-  const tools = turnTools(environment, request, allowToolCall, record);
+  const skills: SkillToolContext = {
+    skills: request.config.skills,
+    allowToolCall,
+    record,
+    run: (skill, input, utterance = request.text) =>
+      environment.runSkill({ skill, input, conversation: request.conversation, config: request.config, lastUtterance: utterance, signal: request.signal }),
+  };
+  const tools = { ...knowledgeTools(environment, request, allowToolCall, record), ...skillTools(skills) };
 
   const messages: ModelMessage[] = [...request.history, { role: 'user', content: request.text }];
+  const confirmed = await settlePending(skills, request, record);
+  if (confirmed) messages.push(...confirmed);
   const started = new Map<string, number>();
   let reply = '';
   let failure: unknown;
@@ -93,7 +109,9 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
       started.set(part.toolCallId, performance.now());
     } else if ((part.type === 'tool-result' || part.type === 'tool-error') && part.toolName !== 'search_knowledge') {
       const durationMs = Math.round((performance.now() - (started.get(part.toolCallId) ?? performance.now())) * 100) / 100;
-      const outcome = part.type === 'tool-result' ? { ok: true, output: part.output } : { ok: false, error: String(part.error) };
+      // Skills report an outside failure (a webhook down) as an `error` in their result, not a throw.
+      const outcome =
+        part.type === 'tool-result' ? { ok: !hasError(part.output), output: part.output } : { ok: false, error: String(part.error) };
       record('tool_call', { toolCallId: part.toolCallId, name: part.toolName, input: part.input, ...outcome, durationMs });
     } else if (part.type === 'finish-step') {
       lastDecision = part.providerMetadata?.flowyte?.decision;
@@ -118,8 +136,38 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   return { reply, events };
 }
 
-/** The tools a turn offers the model: knowledge search when the agent has knowledge. */
-function turnTools(
+const hasError = (output: unknown) => typeof output === 'object' && output !== null && 'error' in output;
+
+/**
+ * The person's answer to a confirmation the last turn asked for. On a yes, the exact call that was
+ * asked about runs now (never a re-planned one) and the model sees it as done; on anything else
+ * it does not run.
+ */
+async function settlePending(
+  context: SkillToolContext,
+  request: TurnRequest,
+  record: (type: ReceiptEventType, data: Record<string, unknown>) => void,
+): Promise<ModelMessage[] | null> {
+  const pending = request.pending;
+  const skill = pending && context.skills.find((candidate) => candidate.toolName === pending.tool);
+  if (!pending || !skill) return null;
+  if (extractBoolean(request.text) !== true) {
+    record('guardrail', { rule: 'requires_confirmation', action: 'declined', tool: skill.toolName });
+    return null;
+  }
+  record('guardrail', { rule: 'requires_confirmation', action: 'confirmed', tool: skill.toolName });
+  const started = performance.now();
+  const output = await callSkill(context, skill, pending.input, { utterance: pending.utterance });
+  const toolCallId = `confirmed_${request.conversation.eventCount}`;
+  record('tool_call', { toolCallId, name: skill.toolName, input: pending.input, ok: !hasError(output), output, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+  return [
+    { role: 'assistant', content: [{ type: 'tool-call', toolCallId, toolName: skill.toolName, input: pending.input }] },
+    { role: 'tool', content: [{ type: 'tool-result', toolCallId, toolName: skill.toolName, output: { type: 'json', value: output as never } }] },
+  ];
+}
+
+/** Knowledge search, when the agent has knowledge. */
+function knowledgeTools(
   environment: TurnEnvironment,
   request: TurnRequest,
   allowToolCall: (name: string) => boolean,
@@ -133,7 +181,7 @@ function turnTools(
       inputSchema: z.object({ query: z.string().min(1).max(500).describe('The question, in plain words.') }),
       execute: async ({ query }) => {
         if (!allowToolCall('search_knowledge')) return { passages: [], error: 'tool call limit reached for this turn' };
-        const { passages } = await environment.searchKnowledge(request.agentId, query, sourceIds);
+        const { passages } = await environment.searchKnowledge(request.conversation.agentId, query, sourceIds);
         const hits = passages.slice(0, KNOWLEDGE_PASSAGES);
         record('kb_retrieval', {
           query,
