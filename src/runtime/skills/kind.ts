@@ -1,0 +1,66 @@
+/** What the skill kinds share: the call shape, outcomes, and checks of common settings. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { CompiledConfig, CompiledSkill } from '../compile.ts';
+import type { ConversationRecord } from '../../store/conversations.ts';
+import type { SkillStore } from '../../store/skills.ts';
+import { FlowyteError } from '../../errors.ts';
+
+export interface SkillCall {
+  skill: CompiledSkill;
+  input: Record<string, unknown>;
+  conversation: ConversationRecord;
+  config: CompiledConfig;
+  /** What the person said that the call answers (a warm transfer's reason). */
+  lastUtterance: string;
+  signal?: AbortSignal;
+}
+
+export interface SkillOutcome {
+  ok: boolean;
+  /** What the model gets back. */
+  output: Record<string, unknown>;
+  /** Set when the skill hands the conversation to a person. */
+  handoff?: { destination: string; reason: string; warm: boolean; summary: string | null };
+}
+
+/** What executors may use of the platform. */
+export interface SkillEnvironment {
+  skills: SkillStore;
+  allowPrivateNetwork: boolean;
+  fetchMaxBytes: number;
+}
+
+/**
+ * One kind of skill: its execution settings, how to run it, and (optionally) the parameters it
+ * collects when the operator gives none. Executors never throw for an outside failure: they
+ * return `ok: false` with words the agent can say.
+ */
+export interface SkillKind {
+  skillType: string;
+  config: z.ZodObject;
+  /** Normalize checked settings (may throw a validation error naming the field). */
+  normalize?(config: Record<string, unknown>): Record<string, unknown>;
+  defaultParameters?: Record<string, unknown>;
+  execute(call: SkillCall, environment: SkillEnvironment): Promise<SkillOutcome>;
+}
+
+/** Words for the person when an outside system could not be reached. */
+export const UNAVAILABLE = "I couldn't reach our system just now. I can take a message so someone gets back to you.";
+
+export function invalidField(field: string, message: string): FlowyteError {
+  return new FlowyteError('validation_error', `${field} ${message}`, { errors: [{ field, message }] });
+}
+
+/** A phone number or SIP URI in the form transfers use: E.164, with 10-digit US numbers normalized. */
+export function normalizeDestination(value: string, field: string): string {
+  if (/^sips?:\S+$/.test(value)) return value;
+  const parsed = parsePhoneNumberFromString(value, 'US');
+  if (!parsed?.isPossible()) throw invalidField(field, 'must be a phone number (E.164 such as +14155550100, or a 10-digit US number) or a sip: URI');
+  return parsed.number;
+}
+
+/** Request headers an operator sets (stored, used, never shown again). */
+export const headersSchema = z
+  .record(z.string().min(1).max(100), z.string().max(4000))
+  .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers');
