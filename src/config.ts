@@ -46,6 +46,12 @@ export interface Config {
   sessionIdleMinutes: number;
   jobLeaseMs: number;
   jobPollMs: number;
+  /** SMTP server email skills deliver through (`smtp://user:pass@host:587`, `smtps://…`); unset: the stored outbox only. */
+  smtpUrl?: string;
+  /** The From address of emails the platform sends. */
+  emailFrom: string;
+  /** The US Census Bureau geocoder's base URL for callers' street addresses; unset: the offline ZIP/city gazetteer. */
+  geocoderBaseUrl?: string;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -102,5 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: integer(env.FLOWYTE_SESSION_IDLE_MINUTES, 30, 'FLOWYTE_SESSION_IDLE_MINUTES'),
     jobLeaseMs: integer(env.FLOWYTE_JOB_LEASE_MS, 30_000, 'FLOWYTE_JOB_LEASE_MS'),
     jobPollMs: integer(env.FLOWYTE_JOB_POLL_MS, 1000, 'FLOWYTE_JOB_POLL_MS'),
+    smtpUrl: env.FLOWYTE_SMTP_URL || undefined,
+    emailFrom: env.FLOWYTE_EMAIL_FROM || 'Flowyte <no-reply@localhost>',
+    geocoderBaseUrl: env.FLOWYTE_GEOCODER_BASE_URL || undefined,
   };
 }

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   url_not_allowed: { status: 422, title: 'URL not allowed' },
   unsupported_content: { status: 422, title: 'Unsupported content' },
   skill_type_unavailable: { status: 422, title: 'Skill type not available' },
+  method_unavailable: { status: 422, title: 'Verification method not available' },
   extraction_failed: { status: 422, title: 'Could not extract text' },
   fetch_failed: { status: 502, title: 'Fetching the URL failed' },
   rate_limited: { status: 429, title: 'Too many requests' },

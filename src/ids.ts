@@ -34,6 +34,9 @@ export const ID_PREFIXES = {
   usage: 'use',
   skill: 'skl',
   outboxMessage: 'obx',
+  playbook: 'pbk',
+  guardrail: 'grd',
+  verification: 'cvf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

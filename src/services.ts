@@ -20,6 +20,8 @@ import { WidgetStore } from './store/widgets.ts';
 import { ConversationStore } from './store/conversations.ts';
 import { UsageStore } from './store/usage.ts';
 import { SkillStore } from './store/skills.ts';
+import { PlaybookStore } from './store/playbooks.ts';
+import { GuardrailStore } from './store/guardrails.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
@@ -53,6 +55,9 @@ export interface Services {
   conversations: ConversationStore;
   usage: UsageStore;
   skills: SkillStore;
+  /** Playbooks, and (as `playbooks.variables`) the annotations on interaction variables. */
+  playbooks: PlaybookStore;
+  guardrails: GuardrailStore;
   /** Runs conversations on the configured language model. */
   engine: ConversationEngine;
   /** Flush queued writes and close the database. */
@@ -101,6 +106,8 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     conversations: new ConversationStore(db, now),
     usage: new UsageStore(db, now),
     skills: new SkillStore(db, now),
+    playbooks: new PlaybookStore(db, now),
+    guardrails: new GuardrailStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();

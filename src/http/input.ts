@@ -23,8 +23,11 @@ function coerce(value: string, kind: FieldKind | undefined): unknown {
   return value;
 }
 
-/** Read the JSON body; an empty body is `{}`; anything else must be a JSON object. */
-async function readBody(c: Context): Promise<Record<string, unknown>> {
+/**
+ * Read the JSON body; an empty body is `{}`. It must be a JSON object, except for tools whose
+ * contract takes a bare array (`http.arrayBody`): the array becomes that input field.
+ */
+async function readBody(c: Context, arrayField?: string): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (!text.trim()) return {};
   const type = c.req.header('content-type') ?? '';
@@ -35,6 +38,7 @@ async function readBody(c: Context): Promise<Record<string, unknown>> {
   } catch {
     throw new FlowyteError('invalid_json', 'the request body is not valid JSON');
   }
+  if (arrayField && Array.isArray(body)) return { [arrayField]: body };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new FlowyteError('validation_error', 'the request body must be a JSON object', {
       errors: [{ field: '(body)', message: 'must be a JSON object' }],
@@ -71,7 +75,7 @@ export async function gatherInput(c: Context, tool: Tool, kinds: Map<string, Fie
       input[name] = kind === 'array' ? values.flatMap((value) => value.split(',')) : coerce(values.at(-1) ?? '', kind);
     }
   } else {
-    Object.assign(input, await readBody(c));
+    Object.assign(input, await readBody(c, tool.http.arrayBody));
   }
   for (const name of tool.pathParams) input[name] = c.req.param(name);
   const ifMatch = c.req.header('if-match');

@@ -8,6 +8,9 @@ import type { Services } from '../services.ts';
 import type { AgentRecord } from '../store/agents.ts';
 import type { SkillRecord } from '../store/skills.ts';
 import { redactExecutionConfig } from './skills/definition.ts';
+import type { CompiledGuardrails, GuardrailPolicy, VerificationConfig } from './guardrails/policy.ts';
+import type { PlaybookGraph } from './playbooks/graph.ts';
+import type { PlaybookRecord } from '../store/playbooks.ts';
 
 export const COMPILED_SCHEMA_VERSION = 1;
 
@@ -24,10 +27,24 @@ export interface CompiledKnowledgeSource {
 /** An enabled skill as the runtime runs it; `toolName` is what the model calls it. */
 export type CompiledSkill = Omit<SkillRecord, 'orgId' | 'agentId' | 'enabled' | 'createdAt' | 'updatedAt'> & { toolName: string };
 
+/** An enabled playbook with a saved graph; the model starts it through `toolName`. */
+export interface CompiledPlaybook {
+  id: string;
+  name: string;
+  description: string;
+  toolName: string;
+  /** What the model passes when it starts the playbook (the playbook's declared inputs). */
+  inputSchema: Record<string, unknown> | null;
+  graph: PlaybookGraph;
+}
+
 /** What is attached to an agent besides its own draft. */
 export interface AgentAttachments {
   knowledgeSources: CompiledKnowledgeSource[];
   skills: SkillRecord[];
+  policies: GuardrailPolicy[];
+  callerVerification: VerificationConfig[];
+  playbooks: PlaybookRecord[];
 }
 
 export interface CompiledConfig {
@@ -35,8 +52,9 @@ export interface CompiledConfig {
   agent: AgentDraft;
   knowledge: { sources: CompiledKnowledgeSource[] };
   skills: CompiledSkill[];
-  guardrails: Record<string, unknown>;
-  playbooks: unknown[];
+  /** Absent fields in versions published before guardrails existed: read through `guardrailsOf`. */
+  guardrails: Partial<CompiledGuardrails>;
+  playbooks: CompiledPlaybook[];
 }
 
 /** Compile a draft. Pure and deterministic: the same draft always compiles to the same config. */
@@ -46,23 +64,55 @@ export function compileAgent(draft: AgentDraft, attachments: AgentAttachments): 
     agent: structuredClone(draft),
     knowledge: { sources: attachments.knowledgeSources.map((source) => ({ ...source })) },
     skills: compileSkills(attachments.skills),
-    guardrails: {},
-    playbooks: [],
+    guardrails: {
+      policies: attachments.policies.filter((policy) => policy.isEnabled).map((policy) => structuredClone(policy)),
+      callerVerification: attachments.callerVerification.map((config) => structuredClone(config)),
+    },
+    playbooks: compilePlaybooks(attachments.playbooks),
   };
 }
 
+const snakeCase = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+
 /** Tool names the model can call: the skill's name as snake_case, unique within the agent. */
 function compileSkills(skills: SkillRecord[]): CompiledSkill[] {
-  const taken = new Set(['search_knowledge']);
+  // Names of the engine's built-in tools are never given to a skill.
+  const taken = new Set(['search_knowledge', 'verify_identity', 'transfer_to_person']);
   return skills
     .filter((skill) => skill.enabled)
     .map(({ orgId: _org, agentId: _agent, enabled: _enabled, createdAt: _created, updatedAt: _updated, ...skill }) => {
-      const base = (skill.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'skill').slice(0, 56);
+      const base = (snakeCase(skill.name) || 'skill').slice(0, 56);
       let toolName = /^[a-z]/.test(base) ? base : `skill_${base}`;
       for (let suffix = 2; taken.has(toolName); suffix += 1) toolName = `${base}_${suffix}`;
       taken.add(toolName);
       return structuredClone({ ...skill, toolName });
     });
+}
+
+/** Tool names the model starts playbooks with: `start_` and the name as snake_case, unique. */
+function compilePlaybooks(playbooks: PlaybookRecord[]): CompiledPlaybook[] {
+  const taken = new Set<string>();
+  return playbooks
+    .filter((playbook) => playbook.enabled && playbook.graph)
+    .map((playbook) => {
+      const base = `start_${snakeCase(playbook.name)}`.slice(0, 60);
+      let toolName = base;
+      for (let suffix = 2; taken.has(toolName); suffix += 1) toolName = `${base}_${suffix}`;
+      taken.add(toolName);
+      return {
+        id: playbook.id,
+        name: playbook.name,
+        description: playbook.description,
+        toolName,
+        inputSchema: playbook.inputSchema && structuredClone(playbook.inputSchema),
+        graph: structuredClone(playbook.graph!),
+      };
+    });
+}
+
+/** A compiled config's guardrails, with the defaults of versions that had none. */
+export function guardrailsOf(config: CompiledConfig): CompiledGuardrails {
+  return { policies: config.guardrails.policies ?? [], callerVerification: config.guardrails.callerVerification ?? [] };
 }
 
 /** The config with secret settings (skill headers) masked: what diffs, reports and resources show. */
@@ -71,7 +121,7 @@ export function withoutSecrets(config: CompiledConfig): CompiledConfig {
 }
 
 /** Compile an agent's current draft with everything attached to it now. */
-export function compileCurrent(services: Pick<Services, 'knowledge' | 'skills'>, agent: AgentRecord): CompiledConfig {
+export function compileCurrent(services: Pick<Services, 'knowledge' | 'skills' | 'guardrails' | 'playbooks'>, agent: AgentRecord): CompiledConfig {
   const knowledgeSources = services.knowledge.allSources(agent.orgId, agent.id).map((source) => ({
     id: source.id,
     kind: source.kind,
@@ -80,5 +130,12 @@ export function compileCurrent(services: Pick<Services, 'knowledge' | 'skills'>,
     chunkCount: source.chunkCount,
     contentHash: source.contentHash,
   }));
-  return compileAgent(agent.draft, { knowledgeSources, skills: services.skills.all(agent.orgId, agent.id) });
+  const strip = <T extends { id: string }>({ id: _id, ...rest }: T) => rest;
+  return compileAgent(agent.draft, {
+    knowledgeSources,
+    skills: services.skills.all(agent.orgId, agent.id),
+    policies: services.guardrails.policies(agent.orgId, agent.id).map(strip),
+    callerVerification: services.guardrails.verification(agent.orgId, agent.id).map(strip),
+    playbooks: services.playbooks.all(agent.orgId, agent.id),
+  });
 }

@@ -1,5 +1,5 @@
 /** The pre-publish report: what a compiled config will do once live, derived only from the config. */
-import type { CompiledConfig } from './compile.ts';
+import { guardrailsOf, type CompiledConfig } from './compile.ts';
 import type { DiffEntry } from './diff.ts';
 
 export interface Warning {
@@ -40,7 +40,12 @@ function destinations(config: CompiledConfig): { skill: string; fields: string[]
       const destination = settings.destination ?? config.agent.handoffConfig.transferDestination ?? 'a number found during the call';
       leaves.push({ skill: skill.name, fields: handoffFields, destination: String(destination) });
     } else if (skill.skillType === 'take_message') {
-      leaves.push({ skill: skill.name, fields: parameters.length ? parameters : ['message'], destination: 'the message outbox' });
+      leaves.push({ skill: skill.name, fields: parameters.length ? parameters : ['message'], destination: settings.emailTo ? `the message outbox and ${settings.emailTo}` : 'the message outbox' });
+    } else if (skill.skillType === 'email') {
+      leaves.push({ skill: skill.name, fields: parameters, destination: `email to ${settings.to}` });
+    } else if (skill.skillType === 'mcp') {
+      const url = new URL(String(settings.serverUrl));
+      leaves.push({ skill: skill.name, fields: parameters, destination: `MCP tool ${settings.toolName} at ${url.origin}${url.pathname}` });
     }
   }
   return leaves;
@@ -69,6 +74,10 @@ function warnings(config: CompiledConfig): Warning[] {
     found.push({ code: 'after_hours_transfer_without_number', message: 'After-hours transfer is on but has no number.' });
   }
   if (!agent.persona.role.trim()) found.push({ code: 'no_persona', message: 'The persona has no role: say who the agent is.' });
+  const verifies = guardrailsOf(config).callerVerification.length > 0;
+  for (const skill of config.skills.filter((candidate) => candidate.requiresVerifiedIdentity && !verifies)) {
+    found.push({ code: 'gated_skill_without_verification', message: `"${skill.name}" needs a verified caller, but no caller verification is set: it can never run.` });
+  }
   return found;
 }
 
@@ -95,7 +104,11 @@ export function prepublishReport(config: CompiledConfig, changes: DiffEntry[] | 
     `Speaks ${agent.languages.join(', ')} (opens in ${agent.primaryLanguage})`,
     ...(agent.businessHours && agent.afterHours.message ? [`While closed: "${agent.afterHours.message}"`] : []),
   ];
-  const wontSay = agent.persona.neverDo.map((rule) => `Never: ${rule}`);
+  const { policies, callerVerification } = guardrailsOf(config);
+  const wontSay = [
+    ...agent.persona.neverDo.map((rule) => `Never: ${rule}`),
+    ...policies.filter((policy) => policy.policyType === 'content_rule').map((policy) => `Refuses to discuss: ${(policy.config.blockedTopics as string[]).join(', ')}`),
+  ];
   const guardrails = [
     {
       name: 'after_hours_transfer',
@@ -105,6 +118,22 @@ export function prepublishReport(config: CompiledConfig, changes: DiffEntry[] | 
       name: 'call_length',
       summary: `Calls end after ${agent.callControl.maxDurationSeconds}s; on silence: ${agent.callControl.onNoResponseAction}.`,
     },
+    ...policies.map((policy) => ({
+      name: policy.policyType,
+      summary: `${policy.policyType.replace(/_/g, ' ')} on ${policy.appliesToSkillId ?? (policy.appliesToSkillType ? `${policy.appliesToSkillType} skills` : 'every skill')}${Object.keys(policy.config).length ? ` (${JSON.stringify(policy.config)})` : ''}.`,
+    })),
+    ...config.skills
+      .filter((skill) => skill.requiresVerifiedIdentity || skill.requiresConfirmation)
+      .map((skill) => ({
+        name: `skill: ${skill.name}`,
+        summary: [skill.requiresVerifiedIdentity ? `runs only for a caller verified (${skill.verificationLevel})` : '', skill.requiresConfirmation ? 'asks the person to confirm first' : '']
+          .filter(Boolean)
+          .join('; '),
+      })),
+    ...callerVerification.map((method) => ({
+      name: `caller_verification: ${method.method}`,
+      summary: `Asks for ${method.requiredFields.join(', ')}; valid ${method.tokenTtlSeconds}s; locks after ${method.maxAttempts} failed attempts.`,
+    })),
   ];
   return {
     willSay,

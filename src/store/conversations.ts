@@ -183,17 +183,6 @@ export class ConversationStore {
     return rows.reverse();
   }
 
-  /** The events of the last turn: from the last user utterance on (what a new turn builds on). */
-  lastTurnEvents(orgId: string, id: string): ReceiptEvent[] {
-    const rows = this.db
-      .prepare(
-        `SELECT type, at, data FROM conversation_events WHERE org_id = ? AND conversation_id = ? AND seq >= COALESCE(
-           (SELECT MAX(seq) FROM conversation_events WHERE conversation_id = ? AND type = 'user_utterance'), 0) ORDER BY seq`,
-      )
-      .all(orgId, id, id) as { type: string; at: string; data: string }[];
-    return rows.map((row) => ({ type: row.type, at: row.at, data: JSON.parse(row.data) as Record<string, unknown> }));
-  }
-
   /** The receipt: every event, in order. */
   events(orgId: string, id: string): StoredEvent[] {
     const rows = this.db

@@ -1,7 +1,7 @@
 /** Skills of agents, and the outbox of messages the runtime leaves for people. */
 import type { Db } from './db.ts';
 import { newId } from '../ids.ts';
-import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
+import { AgentRows } from './agent-rows.ts';
 
 export interface SkillFields {
   name: string;
@@ -83,8 +83,10 @@ const columns = (fields: SkillFields) => [
   fields.allowedFields === null ? null : JSON.stringify(fields.allowedFields),
 ];
 
-export class SkillStore {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+export class SkillStore extends AgentRows<SkillRow, SkillRecord> {
+  constructor(db: Db, private readonly now: () => Date) {
+    super(db, 'skills', toRecord);
+  }
 
   create(orgId: string, agentId: string, fields: SkillFields): SkillRecord {
     const id = newId('skill');
@@ -99,23 +101,6 @@ export class SkillStore {
     return this.find(orgId, agentId, id)!;
   }
 
-  find(orgId: string, agentId: string, id: string): SkillRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM skills WHERE org_id = ? AND agent_id = ? AND id = ?').get(orgId, agentId, id) as SkillRow | undefined;
-    return row && toRecord(row);
-  }
-
-  list(orgId: string, agentId: string, page: PageRequest): Page<SkillRecord> {
-    const clause = pageClause(page);
-    const rows = this.db.prepare(`SELECT * FROM skills WHERE org_id = ? AND agent_id = ? ${clause.sql}`).all(orgId, agentId, ...clause.params) as SkillRow[];
-    return toPage(rows.map(toRecord), page.limit);
-  }
-
-  /** Every skill of the agent, oldest first (what compile reads). */
-  all(orgId: string, agentId: string): SkillRecord[] {
-    const rows = this.db.prepare('SELECT * FROM skills WHERE org_id = ? AND agent_id = ? ORDER BY id').all(orgId, agentId) as SkillRow[];
-    return rows.map(toRecord);
-  }
-
   update(orgId: string, agentId: string, id: string, fields: SkillFields): SkillRecord | undefined {
     const changed = this.db
       .prepare(
@@ -125,10 +110,6 @@ export class SkillStore {
       )
       .run(...columns(fields), this.now().toISOString(), orgId, agentId, id).changes;
     return changed ? this.find(orgId, agentId, id) : undefined;
-  }
-
-  delete(orgId: string, agentId: string, id: string): boolean {
-    return this.db.prepare('DELETE FROM skills WHERE org_id = ? AND agent_id = ? AND id = ?').run(orgId, agentId, id).changes === 1;
   }
 
   /** Leave a message for people (take-a-message, the stored email outbox). */

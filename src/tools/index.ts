@@ -19,6 +19,12 @@ import { createChatCompletion } from './chat/completions.ts';
 import { createVisitorToken, createWidgetSession, listWidgetMessages, sendWidgetMessage } from './chat/widget-sessions.ts';
 import { createTalkToken, simulateAgent } from './agents/testing.ts';
 import { createSkill, deleteSkill, getSkill, listSkillTypes, listSkills, updateSkill } from './skills.ts';
+import {
+  createPlaybook, deletePlaybook, getPlaybook, getPlaybookGraph, listPlaybooks, replacePlaybookGraph, updatePlaybook,
+} from './playbooks.ts';
+import { annotateVariable, deleteVariableAnnotation, listVariables, updateVariableAnnotation } from './variables.ts';
+import { geocodeRoster } from './geocode-roster.ts';
+import { getCallerVerification, getGuardrails, patchGuardrails, replaceCallerVerification, replaceGuardrails } from './guardrails.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -32,7 +38,10 @@ const ALL_TOOLS: readonly Tool[] = [
   getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,
   createVisitorToken, createWidgetSession, sendWidgetMessage, listWidgetMessages,
   simulateAgent, createTalkToken,
-  listSkillTypes, createSkill, listSkills, getSkill, updateSkill, deleteSkill,
+  listSkillTypes, createSkill, listSkills, getSkill, updateSkill, deleteSkill, geocodeRoster,
+  listPlaybooks, createPlaybook, getPlaybook, updatePlaybook, deletePlaybook, getPlaybookGraph, replacePlaybookGraph,
+  listVariables, annotateVariable, updateVariableAnnotation, deleteVariableAnnotation,
+  getGuardrails, replaceGuardrails, patchGuardrails, getCallerVerification, replaceCallerVerification,
   createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion,
 ];
 

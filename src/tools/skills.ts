@@ -8,6 +8,7 @@ import type { SkillFields, SkillRecord } from '../store/skills.ts';
 import {
   SKILL_TYPES, SKILL_TYPE_NAMES, compileParameters, parseExecutionConfig, redactExecutionConfig,
 } from '../runtime/skills/definition.ts';
+import { SKILL_KINDS } from '../runtime/skills/kinds.ts';
 
 const agentId = idField('The agent id (agt_…).');
 const skillId = idField('The skill id (skl_…).');
@@ -68,7 +69,7 @@ function loadSkill(context: ToolContext, agent: string, id: string): SkillRecord
 type SkillInput = Omit<z.output<z.ZodObject<typeof skillFieldsShape>>, never>;
 
 /** Check a skill as a whole and put it in stored form (headers sent back as "(set)" keep their values). */
-function toFields(input: SkillInput, previous?: SkillRecord): SkillFields {
+async function toFields(input: SkillInput, context: ToolContext, previous?: SkillRecord): Promise<SkillFields> {
   const rawConfig = { ...input.executionConfig };
   const previousHeaders = (previous?.executionConfig.headers ?? {}) as Record<string, string>;
   if (rawConfig.headers && typeof rawConfig.headers === 'object') {
@@ -77,7 +78,10 @@ function toFields(input: SkillInput, previous?: SkillRecord): SkillFields {
     );
   }
   const { config, parameters } = parseExecutionConfig(input.skillType, rawConfig);
-  const schema = { ...(input.parametersSchema ?? parameters ?? { type: 'object', properties: {} }) };
+  const { services } = context;
+  const environment = { skills: services.skills, allowPrivateNetwork: services.config.allowPrivateNetwork, fetchMaxBytes: services.config.fetchMaxBytes };
+  const discovered = input.parametersSchema || parameters ? undefined : await SKILL_KINDS.get(input.skillType)?.discoverParameters?.(config, environment);
+  const schema = { ...(input.parametersSchema ?? parameters ?? discovered ?? { type: 'object', properties: {} }) };
   if (input.requiredParams?.length) schema.required = [...new Set([...((schema.required as string[] | undefined) ?? []), ...input.requiredParams])];
   compileParameters(schema);
   return {
@@ -134,7 +138,7 @@ export const createSkill = defineTool({
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     const { agentId: _agent, ...fields } = input;
-    return presentSkill(context.services.skills.create(context.org.id, agent.id, toFields(fields)));
+    return presentSkill(context.services.skills.create(context.org.id, agent.id, await toFields(fields, context)));
   },
 });
 
@@ -187,7 +191,7 @@ export const updateSkill = defineTool({
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const merged = { ...current, executionConfig: redactExecutionConfig(current.executionConfig), ...defined } as SkillInput;
     // The stored parametersSchema stays unless a new one is sent.
-    const updated = context.services.skills.update(context.org.id, agent.id, id, toFields(merged, current));
+    const updated = context.services.skills.update(context.org.id, agent.id, id, await toFields(merged, context, current));
     if (!updated) throw notFound('skill', id);
     return presentSkill(updated);
   },

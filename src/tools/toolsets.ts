@@ -10,6 +10,7 @@ export interface Toolset {
 export const TOOLSETS: readonly Toolset[] = [
   { name: 'agents', description: 'Create, edit, publish, version and roll back agents.', inDefaultProfile: true },
   { name: 'skills', description: 'The actions an agent can take: skill types, and skills on an agent.', inDefaultProfile: true },
+  { name: 'guardrails', description: 'Guardrail policies and caller verification.', inDefaultProfile: false },
   { name: 'knowledge', description: 'Uploads and knowledge sources: add, index, refresh, preview retrieval.', inDefaultProfile: true },
   { name: 'widget', description: 'Publishable keys and the embeddable chat widget.', inDefaultProfile: true },
   { name: 'test', description: 'Simulate conversations against the draft or live agent; in-browser voice tests.', inDefaultProfile: true },
@@ -17,6 +18,7 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'voices', description: 'Browse and search the voice catalog.', inDefaultProfile: true },
   { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
   { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },
+  { name: 'playbooks', description: 'Playbooks (scripted multi-step flows) and the interaction variables that flow through them.', inDefaultProfile: false },
 ];
 
 export const TOOLSET_NAMES = TOOLSETS.map((toolset) => toolset.name);

@@ -58,6 +58,8 @@ export interface HttpSpec {
   maxBodyBytes?: number;
   /** Also accepts multipart/form-data: a `file` part becomes filename, contentType and contentBase64. */
   multipart?: boolean;
+  /** The input field a bare JSON array body fills (for contracts that PUT a whole list). */
+  arrayBody?: string;
   /** Streaming tools: answer with SSE always (default), or only when the input says `stream: true`. */
   sse?: 'always' | 'requested';
   /**

@@ -9,22 +9,31 @@ export interface ReceivedRequest {
   body: any;
 }
 
+export interface Reply {
+  json?: unknown;
+  text?: string;
+  status?: number;
+  delayMs?: number;
+}
+
 export interface WebhookServer {
   url: string;
   received: ReceivedRequest[];
-  /** What the next requests get: a JSON body (or raw text), a status, a delay. */
-  answer(reply: { json?: unknown; text?: string; status?: number; delayMs?: number }): void;
+  /** What the next requests get: a JSON body (or raw text), a status, a delay; or a function of the request. */
+  answer(reply: Reply | ((request: ReceivedRequest) => Reply)): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookServer(): Promise<WebhookServer> {
   const received: ReceivedRequest[] = [];
-  let reply: { json?: unknown; text?: string; status?: number; delayMs?: number } = { json: { ok: true } };
+  let answer: Reply | ((request: ReceivedRequest) => Reply) = { json: { ok: true } };
   const server = http.createServer((request, response) => {
     let raw = '';
     request.on('data', (chunk) => (raw += chunk));
     request.on('end', () => {
-      received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: raw ? JSON.parse(raw) : null });
+      const entry = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: raw ? JSON.parse(raw) : null };
+      received.push(entry);
+      const reply = typeof answer === 'function' ? answer(entry) : answer;
       const send = () => {
         if (response.destroyed) return;
         const body = reply.text ?? JSON.stringify(reply.json ?? {});
@@ -38,7 +47,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
-    answer: (next) => (reply = next),
+    answer: (next) => (answer = next),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

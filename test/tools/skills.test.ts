@@ -30,7 +30,7 @@ describe('list_skill_types', () => {
     platform = createPlatform();
     const types = (await body(await platform.request('GET', '/skill-types'))).data.items;
     const byType = Object.fromEntries(types.map((type: any) => [type.skillType, type.available]));
-    expect(byType).toMatchObject({ http_webhook: true, transfer: true, take_message: true, geo: false, email: false, mcp: false });
+    expect(byType).toEqual({ http_webhook: true, transfer: true, take_message: true, geo: true, email: true, mcp: true });
   });
 });
 
@@ -79,7 +79,7 @@ describe('create_skill', () => {
     [{ parametersSchema: { type: 'object', properties: { a: { type: 'strnig' } } } }, 400, 'parametersSchema'],
     [{ executionConfig: { url: 'not a url' } }, 400, 'executionConfig.url'],
     [{ skillType: 'transfer', executionConfig: { destination: '12' } }, 400, 'executionConfig.destination'],
-    [{ skillType: 'geo', executionConfig: {} }, 422, 'skillType'],
+    [{ skillType: 'geo', executionConfig: {} }, 400, 'executionConfig.action'],
   ])('refuses %j with %i naming the field', async (change, status, field) => {
     platform = createPlatform();
     const agentId = await agentOf(platform);

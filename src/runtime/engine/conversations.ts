@@ -13,7 +13,11 @@ import { FlowyteError, notFound } from '../../errors.ts';
 import { receiptEvent, type EventSink } from './events.ts';
 import { runTurn, type TurnEnvironment } from './turn.ts';
 import { runSkill } from '../skills/executors.ts';
+import { geocoderFor } from '../geo/geocoder.ts';
+import { createMailer } from '../email/mailer.ts';
 import type { PendingConfirmation } from './skill-tools.ts';
+import { guardState } from '../guardrails/enforce.ts';
+import { activePlaybook } from './playbook-runner.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
 export interface ServedAgent {
@@ -45,7 +49,9 @@ const KNOWLEDGE_DEPTH = 6;
 const noEvents: EventSink = () => {};
 
 /** The skill call the last turn asked the person to confirm, if it is still waiting. */
-function pendingConfirmation(lastTurn: ReceiptEvent[]): PendingConfirmation | undefined {
+function pendingConfirmation(receipt: ReceiptEvent[]): PendingConfirmation | undefined {
+  const turnStart = receipt.findLastIndex((event) => event.type === 'user_utterance');
+  const lastTurn = turnStart < 0 ? [] : receipt.slice(turnStart);
   const asked = lastTurn.findLast((event) => event.type === 'guardrail' && event.data.rule === 'requires_confirmation');
   if (asked?.data.action !== 'asked') return undefined;
   const utterance = lastTurn.find((event) => event.type === 'user_utterance')?.data.text;
@@ -59,6 +65,7 @@ export class ConversationEngine {
 
   constructor(private readonly services: Omit<Services, 'engine' | 'close'>, model: LanguageModelV3) {
     const { knowledge, vectors, embedder, config } = services;
+    const mailer = createMailer(config, services.skills);
     this.environment = {
       model,
       now: services.now,
@@ -69,7 +76,7 @@ export class ConversationEngine {
         return { passages: chunks.map(({ text, sourceId, chunkId, score }) => ({ text, sourceId, chunkId, score })) };
       },
       runSkill: (call) =>
-        runSkill(call, { skills: services.skills, allowPrivateNetwork: config.allowPrivateNetwork, fetchMaxBytes: config.fetchMaxBytes }),
+        runSkill(call, { skills: services.skills, allowPrivateNetwork: config.allowPrivateNetwork, fetchMaxBytes: config.fetchMaxBytes, mailer, geocoder: geocoderFor(config) }),
     };
   }
 
@@ -122,10 +129,13 @@ export class ConversationEngine {
     const config = this.configOf(conversation);
     const asked = this.services.now().toISOString();
     const history = input.history ?? conversations.recentMessages(conversation.orgId, conversation.id, HISTORY_MESSAGES);
+    const receipt = conversations.events(conversation.orgId, conversation.id);
     const result = await runTurn(this.environment, {
       conversation,
       config,
-      pending: pendingConfirmation(conversations.lastTurnEvents(conversation.orgId, conversation.id)),
+      pending: pendingConfirmation(receipt),
+      state: guardState(receipt),
+      playbook: activePlaybook(receipt),
       history: history.map(({ role, content }) => ({ role, content })),
       text: input.text,
       dtmf: input.dtmf,

@@ -14,6 +14,7 @@ export type ReceiptEventType =
   | 'verification'
   | 'handoff'
   | 'call_control'
+  | 'playbook'
   | 'conversation_ended';
 
 export type LiveEvent = ReceiptEvent | { type: 'token'; at: string; data: { delta: string } };

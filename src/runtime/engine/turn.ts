@@ -15,6 +15,9 @@ import { callSkill, skillTools, type PendingConfirmation, type SkillToolContext 
 import type { SkillCall, SkillOutcome } from '../skills/executors.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
 import { extractBoolean } from '../models/extract/entities.ts';
+import { contentViolation, hasContentRules, type GuardState } from '../guardrails/enforce.ts';
+import { VERIFY_TOOL } from './verification.ts';
+import { continuePlaybook, playbookTools, type PlaybookState } from './playbook-runner.ts';
 
 /** What the engine needs from the platform to run a turn. */
 export interface TurnEnvironment {
@@ -32,6 +35,10 @@ export interface TurnRequest {
   config: CompiledConfig;
   /** A skill call the previous turn asked the person to confirm. */
   pending?: PendingConfirmation;
+  /** The conversation as guardrails see it (verification, runs so far); updated as the turn goes. */
+  state: GuardState;
+  /** A playbook waiting for the person's answer. */
+  playbook?: PlaybookState | null;
   /** Earlier messages of the conversation, oldest first. */
   history: { role: 'user' | 'assistant'; content: string }[];
   /** What the person said (or keyed: DTMF digits arrive as text too). */
@@ -70,13 +77,39 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
     return false;
   };
   const skills: SkillToolContext = {
-    skills: request.config.skills,
+    config: request.config,
+    state: request.state,
+    now: environment.now,
     allowToolCall,
     record,
     run: (skill, input, utterance = request.text) =>
       environment.runSkill({ skill, input, conversation: request.conversation, config: request.config, lastUtterance: utterance, signal: request.signal }),
   };
-  const tools = { ...knowledgeTools(environment, request, allowToolCall, record), ...skillTools(skills) };
+  const refused = contentViolation(request.config, request.text);
+  if (refused) {
+    // A blocked topic is refused before any model sees it.
+    record('guardrail', { rule: 'content_rule', action: 'refused', topic: refused.topic });
+    record('agent_message', { text: refused.response, kind: 'refusal' });
+    return { reply: refused.response, events };
+  }
+  // With content rules, a reply is checked whole before anyone sees it: no token deltas.
+  const streamTokens = !hasContentRules(request.config);
+  let reask: string | null = null;
+  if (request.playbook) {
+    const scripted = await continuePlaybook(skills, request.config, request.playbook, request.text);
+    if ('reply' in scripted && scripted.reply) {
+      if (streamTokens) request.emit({ type: 'token', at: environment.now().toISOString(), data: { delta: scripted.reply } });
+      record('agent_message', { text: scripted.reply, kind: 'playbook' });
+      return { reply: scripted.reply, events };
+    }
+    // Off the script (a question, an answer that does not fit): the model answers, the step asks again.
+    if ('reask' in scripted) reask = scripted.reask;
+  }
+  const tools = {
+    ...knowledgeTools(environment, request, allowToolCall, record),
+    ...skillTools(skills, request.text),
+    ...playbookTools(skills, request.text),
+  };
 
   const messages: ModelMessage[] = [...request.history, { role: 'user', content: request.text }];
   const confirmed = await settlePending(skills, request, record);
@@ -88,7 +121,7 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   let lastDecision: unknown;
   const result = streamText({
     model: environment.model,
-    system: systemPrompt(request.config),
+    system: systemPrompt(request.config, environment.now()),
     messages,
     tools,
     stopWhen: stepCountIs(environment.maxModelSteps),
@@ -104,7 +137,7 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   for await (const part of result.fullStream) {
     if (part.type === 'text-delta') {
       reply += part.text;
-      request.emit({ type: 'token', at: environment.now().toISOString(), data: { delta: part.text } });
+      if (streamTokens) request.emit({ type: 'token', at: environment.now().toISOString(), data: { delta: part.text } });
     } else if (part.type === 'tool-call') {
       started.set(part.toolCallId, performance.now());
     } else if ((part.type === 'tool-result' || part.type === 'tool-error') && part.toolName !== 'search_knowledge') {
@@ -112,7 +145,9 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
       // Skills report an outside failure (a webhook down) as an `error` in their result, not a throw.
       const outcome =
         part.type === 'tool-result' ? { ok: !hasError(part.output), output: part.output } : { ok: false, error: String(part.error) };
-      record('tool_call', { toolCallId: part.toolCallId, name: part.toolName, input: part.input, ...outcome, durationMs });
+      // What a caller gives to be verified is checked, never kept.
+      const input = part.toolName === VERIFY_TOOL ? Object.fromEntries(Object.keys(part.input as object).map((field) => [field, '(given)'])) : part.input;
+      record('tool_call', { toolCallId: part.toolCallId, name: part.toolName, input, ...outcome, durationMs });
     } else if (part.type === 'finish-step') {
       lastDecision = part.providerMetadata?.flowyte?.decision;
     } else if (part.type === 'error') {
@@ -125,6 +160,16 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   }
   reply = reply.trim();
   let kind = lastDecision === 'fallback' ? 'fallback' : 'reply';
+  if (reask && !reply.includes(reask)) {
+    reply = reply ? `${reply} ${reask}` : reask;
+    if (streamTokens) request.emit({ type: 'token', at: environment.now().toISOString(), data: { delta: ` ${reask}` } });
+  }
+  const crossed = reply ? contentViolation(request.config, reply) : null;
+  if (crossed) {
+    record('guardrail', { rule: 'content_rule', action: 'redacted', topic: crossed.topic });
+    reply = crossed.response;
+    kind = 'refusal';
+  }
   if (!reply) {
     // The step cap ended the turn before the model said anything: say something honest rather than nothing.
     record('guardrail', { rule: 'max_model_steps', action: 'fallback', limit: environment.maxModelSteps });
@@ -149,7 +194,7 @@ async function settlePending(
   record: (type: ReceiptEventType, data: Record<string, unknown>) => void,
 ): Promise<ModelMessage[] | null> {
   const pending = request.pending;
-  const skill = pending && context.skills.find((candidate) => candidate.toolName === pending.tool);
+  const skill = pending && context.config.skills.find((candidate) => candidate.toolName === pending.tool);
   if (!pending || !skill) return null;
   if (extractBoolean(request.text) !== true) {
     record('guardrail', { rule: 'requires_confirmation', action: 'declined', tool: skill.toolName });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { CompiledConfig, CompiledSkill } from '../compile.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
 import type { SkillStore } from '../../store/skills.ts';
+import type { Mailer } from '../email/mailer.ts';
+import type { Geocoder } from '../geo/geocoder.ts';
 import { FlowyteError } from '../../errors.ts';
 
 export interface SkillCall {
@@ -29,6 +31,10 @@ export interface SkillEnvironment {
   skills: SkillStore;
   allowPrivateNetwork: boolean;
   fetchMaxBytes: number;
+  /** Where emails go (the stored outbox when unset). */
+  mailer?: Mailer;
+  /** Looks up callers' addresses (the offline gazetteer when unset). */
+  geocoder?: Geocoder;
 }
 
 /**
@@ -42,6 +48,8 @@ export interface SkillKind {
   /** Normalize checked settings (may throw a validation error naming the field). */
   normalize?(config: Record<string, unknown>): Record<string, unknown>;
   defaultParameters?: Record<string, unknown>;
+  /** Parameters read from the outside system at save time (e.g. an MCP tool's inputSchema); may throw a validation error. */
+  discoverParameters?(config: Record<string, unknown>, environment: SkillEnvironment): Promise<Record<string, unknown> | undefined>;
   execute(call: SkillCall, environment: SkillEnvironment): Promise<SkillOutcome>;
 }
 

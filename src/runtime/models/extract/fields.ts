@@ -174,7 +174,7 @@ export function extractValue(
     case 'phone': return extractPhone(text);
     case 'email': return extractEmail(text);
     case 'zip': return field.schema.type === 'integer' ? numberOrUndefined(extractZip(text)) : extractZip(text);
-    case 'address': return extractAddress(text) ?? (answer ? wholeText(text) : undefined);
+    case 'address': return extractAddress(text) ?? extractZip(text) ?? (answer ? wholeText(text) : undefined);
     case 'order_id': return extractOrderId(text);
     case 'date': return mentionOf(text).date;
     case 'time': return mentionOf(text).time;
