@@ -109,6 +109,11 @@ export const afterHoursSchema = z
     allowHumanTransfer: z.boolean().default(false).describe('Allow transfers to a person while closed (off by default).'),
     number: phoneOrSip.nullable().default(null).describe('Where after-hours transfers go.'),
     message: text(1000).default('').describe('What the agent says about being closed.'),
+    urgentWhen: z
+      .array(text(100).min(1).describe('A word or phrase.'))
+      .max(50)
+      .default([])
+      .describe('Words that make a call urgent ("no heat", "leak"): while closed, such a call is still transferred to `number`, even with allowHumanTransfer off.'),
   })
   .describe('What changes while the business is closed.');
 
@@ -141,7 +146,7 @@ export const agentDraftShape = {
   defaultVoiceId: z.string().max(100).nullable().default(null).describe('Voice for the primary language.'),
   handoffConfig: handoffConfigSchema.default({ warm: false, transferDestination: null, transferRules: [] }),
   businessHours: businessHoursSchema.nullable().default(null).describe('When the business is open. Null means always open.'),
-  afterHours: afterHoursSchema.default({ allowHumanTransfer: false, number: null, message: '' }),
+  afterHours: afterHoursSchema.default({ allowHumanTransfer: false, number: null, message: '', urgentWhen: [] }),
   callControl: callControlSchema.default({
     maxDurationSeconds: 1800,
     idleReminderSeconds: 10,

@@ -206,6 +206,14 @@ describe('other policies in a conversation', () => {
     expect(closed.events.find((event: any) => event.type === 'guardrail').data).toMatchObject({ rule: 'business_hours', action: 'blocked' });
     expect(closed.events.some((event: any) => event.type === 'handoff')).toBe(false);
 
+    // Urgent situations the operator names still reach the on-call number with transfers off.
+    await call(platform, 'PATCH', `/agents/${platform.agentId}`, { afterHours: { allowHumanTransfer: false, number: '+14155550199', urgentWhen: ['no heat'] } });
+    const ordinary = await say(platform, session.id, 'Transfer me to a technician please');
+    expect(ordinary.events.some((event: any) => event.type === 'handoff')).toBe(false);
+    const urgent = await say(platform, session.id, 'We have no heat at all, transfer me to a technician');
+    expect(urgent.events.find((event: any) => event.type === 'guardrail').data).toMatchObject({ rule: 'business_hours', action: 'urgent_rerouted' });
+    expect(urgent.events.find((event: any) => event.type === 'handoff').data.destination).toBe('+14155550199');
+
     await call(platform, 'PATCH', `/agents/${platform.agentId}`, { afterHours: { allowHumanTransfer: true, number: '+14155550199', message: '' } });
     const onCall = await say(platform, session.id, 'Transfer me to a technician please');
     expect(onCall.events.find((event: any) => event.type === 'handoff').data.destination).toBe('+14155550199');

@@ -25,6 +25,8 @@ export interface PendingConfirmation {
 
 export interface SkillToolContext {
   config: CompiledConfig;
+  /** What the person said this turn. */
+  utterance: string;
   state: GuardState;
   now(): Date;
   /** Run a skill; `utterance` is the person's words the call answers (default: this turn's). */
@@ -45,6 +47,12 @@ function validatorOf(skill: CompiledSkill): ValidateFunction {
 
 export const confirmationQuestion = (skill: CompiledSkill) =>
   `Before I go ahead with "${skill.name}", can you confirm? Please say yes or no.`;
+
+/** Whether what was said names one of the operator's urgent situations. */
+function isUrgent(urgentWhen: string[], said: string): boolean {
+  const lower = said.toLowerCase();
+  return urgentWhen.some((phrase) => lower.includes(phrase.toLowerCase()));
+}
 
 /** The checks before a skill may run: the outcome the model sees when one says no, else null. */
 function refusal(context: SkillToolContext, skill: CompiledSkill, input: Record<string, unknown>): Record<string, unknown> | null {
@@ -84,11 +92,12 @@ export async function callSkill(
   let runnable = skill;
   if (closedFor(context.config, skill, context.now())) {
     const { afterHours } = context.config.agent;
-    if (skill.skillType !== 'transfer' || !afterHours.allowHumanTransfer || !afterHours.number) {
+    const urgent = isUrgent(afterHours.urgentWhen ?? [], confirmed ? confirmed.utterance : context.utterance);
+    if (skill.skillType !== 'transfer' || !afterHours.number || !(afterHours.allowHumanTransfer || urgent)) {
       context.record('guardrail', { rule: 'business_hours', action: 'blocked', tool: skill.toolName });
       return { error: 'closed', message: afterHours.message || "We're closed right now, so I can't do that, but I can take a message for the team." };
     }
-    context.record('guardrail', { rule: 'business_hours', action: 'rerouted', tool: skill.toolName, destination: afterHours.number });
+    context.record('guardrail', { rule: 'business_hours', action: urgent && !afterHours.allowHumanTransfer ? 'urgent_rerouted' : 'rerouted', tool: skill.toolName, destination: afterHours.number });
     runnable = { ...skill, executionConfig: { ...skill.executionConfig, destination: afterHours.number } };
   }
   if ((skill.requiresConfirmation || writeGated(context.config, skill)) && !confirmed) {

@@ -78,6 +78,7 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   };
   const skills: SkillToolContext = {
     config: request.config,
+    utterance: request.text,
     state: request.state,
     now: environment.now,
     allowToolCall,

@@ -5,7 +5,7 @@
  */
 import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
 import { words } from '../../knowledge/embedder.ts';
-import { fieldSpecs, type FieldSpec } from '../extract/fields.ts';
+import { extractValue, fieldSpecs, type FieldSpec } from '../extract/fields.ts';
 import { contentStems, humanise } from '../extract/text.ts';
 import type { Turn } from './prompt.ts';
 import { questionFor } from './questions.ts';
@@ -51,11 +51,22 @@ export function toSkill(tool: LanguageModelV3FunctionTool): Skill {
 }
 
 const HAS_DIGIT = /\d/;
+/** Field kinds whose value in the utterance is evidence for the skill ("deliver to 80304" and a ZIP field). */
+const EVIDENT_KINDS = new Set<FieldSpec['kind']>(['phone', 'email', 'order_id', 'zip']);
+const NO_DATES = () => ({});
+const EVIDENCE_WEIGHT = 1;
 
-/** How well the utterance's content words match the skill (entity tokens such as "a1234" do not count). */
+/**
+ * How well the utterance matches the skill: its content words (entity tokens such as "a1234" do
+ * not count), plus one for each required field of a structured kind the utterance already fills.
+ */
 export function skillScore(skill: Skill, text: string): number {
   let score = 0;
   for (const item of contentStems(text)) if (!HAS_DIGIT.test(item)) score += skill.weights.get(item) ?? 0;
+  if (score === 0) return 0;
+  for (const field of skill.fields) {
+    if (field.required && EVIDENT_KINDS.has(field.kind) && extractValue(field, text, false, NO_DATES) !== undefined) score += EVIDENCE_WEIGHT;
+  }
   return score;
 }
 
@@ -73,10 +84,10 @@ export function isImpersonalQuestion(text: string): boolean {
 export function selectSkill(skills: readonly Skill[], text: string, knowledgeAvailable: boolean): Skill | undefined {
   const minimum = knowledgeAvailable && isImpersonalQuestion(text) ? IMPERSONAL_QUESTION_MIN_SCORE : SKILL_MIN_SCORE;
   let best: Skill | undefined;
-  let bestScore = minimum - Number.EPSILON;
+  let bestScore = -Infinity;
   for (const skill of skills) {
     const score = skillScore(skill, text);
-    if (score > bestScore) {
+    if (score >= minimum && score > bestScore) {
       best = skill;
       bestScore = score;
     }
