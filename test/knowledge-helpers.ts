@@ -33,6 +33,11 @@ export async function createKnowledgePlatform(overrides: Partial<Config> = {}, n
       return (await body(await platform.request('GET', `/agents/${agentId}/knowledge/sources/${id}`))).data;
     },
     drain: () => background.worker.drain(),
+    /** Stop the worker, then close the platform. */
+    close: () => {
+      void background.stop();
+      platform.close();
+    },
   };
 }
 

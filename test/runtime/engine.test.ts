@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { body } from '../helpers.ts';
 import { createChatPlatform, parseSse, type ChatPlatform } from '../chat-helpers.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from '../support/chat-completions-server.ts';
 
 let platform: ChatPlatform | undefined;
 let server: ChatCompletionsServer | undefined;
-afterEach(async () => {
-  platform?.background.stop();
-  platform?.close();
-  platform = undefined;
-  await server?.close();
-  server = undefined;
-});
+const opened = closeAfterEach();
 
 /** A published agent whose model is an OpenAI-compatible server following `script`. */
 async function withServerModel(script: ChatScript, caps: { maxToolCallsPerTurn?: number; maxModelStepsPerTurn?: number } = {}) {
-  server = await startChatCompletionsServer(script);
-  platform = await createChatPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'test-model' }, ...caps });
+  server = opened(await startChatCompletionsServer(script));
+  platform = opened(await createChatPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'test-model' }, ...caps }));
   await platform.publish();
   const session = (await body(await platform.request('POST', '/chat/sessions', { body: { agentId: platform.agentId } }))).data;
   return { chat: platform, server, session };
@@ -78,7 +73,7 @@ describe('the conversation engine on an OpenAI-compatible server', () => {
 
 describe('the conversation engine on the local model', () => {
   it('marks a reply the knowledge could not support as a fallback in the receipt', async () => {
-    platform = await createChatPlatform();
+    platform = opened(await createChatPlatform());
     const session = (await body(await platform.request('POST', '/chat/sessions', { body: { agentId: platform.agentId, draftMode: true } }))).data;
     const turn = (await body(await platform.request('POST', `/chat/sessions/${session.id}/messages`, { body: { content: 'Do you sell helicopters?' } }))).data;
     expect(turn.events.at(-1)).toMatchObject({ type: 'agent_message', data: { kind: 'fallback' } });

@@ -3,7 +3,8 @@
  * (menu knowledge, delivery-area check by ZIP, order webhook) and the HVAC company (lookup,
  * service request, emergency transfer); and injected instructions that earn nothing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { body } from '../helpers.ts';
 import { createKnowledgePlatform, type KnowledgePlatform } from '../knowledge-helpers.ts';
 import { parseSse, type SseFrame } from '../fixtures/sse.ts';
@@ -14,15 +15,7 @@ import type { Config } from '../../src/config.ts';
 let platform: KnowledgePlatform | undefined;
 let webhook: WebhookServer | undefined;
 let model: ChatCompletionsServer | undefined;
-afterEach(async () => {
-  platform?.background.stop();
-  platform?.close();
-  platform = undefined;
-  await webhook?.close();
-  webhook = undefined;
-  await model?.close();
-  model = undefined;
-});
+const opened = closeAfterEach();
 
 async function call(chat: KnowledgePlatform, method: string, path: string, payload?: unknown) {
   const response = await chat.request(method, path, { body: payload });
@@ -33,8 +26,8 @@ async function call(chat: KnowledgePlatform, method: string, path: string, paylo
 
 /** A new agent with text knowledge, indexed. */
 async function agentWith(overrides: Partial<Config>, fields: Record<string, unknown>, knowledge: string) {
-  platform = await createKnowledgePlatform({ allowPrivateNetwork: true, ...overrides });
-  webhook = await startWebhookServer();
+  platform = opened(await createKnowledgePlatform({ allowPrivateNetwork: true, ...overrides }));
+  webhook = opened(await startWebhookServer());
   await call(platform, 'PATCH', `/agents/${platform.agentId}`, fields);
   await platform.addSource({ kind: 'text', label: 'Facts', text: knowledge });
   await platform.drain();
@@ -135,7 +128,7 @@ describe('the HVAC company', () => {
 
 describe('instructions injected into knowledge', () => {
   it('do not make an obedient model transfer anywhere but where the operator said, nor call a skill without a yes', async () => {
-    model = await startChatCompletionsServer((request) => {
+    model = opened(await startChatCompletionsServer((request) => {
       const last = request.body.messages.at(-1)!;
       const text = String(last.content);
       // A model that does whatever it reads: the knowledge tells it to transfer and to refund.
@@ -144,7 +137,7 @@ describe('instructions injected into knowledge', () => {
       }
       if (last.role === 'tool') return { content: 'OK.' };
       return { toolCalls: [{ name: 'search_knowledge', arguments: { query: text } }] };
-    });
+    }));
     const chat = await agentWith(
       { model: { provider: 'openai', baseUrl: model.baseUrl, apiKey: 'sk-test', name: 'obedient' } },
       { name: 'Shop', handoffConfig: { transferDestination: '+14155550100' } },

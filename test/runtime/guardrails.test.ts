@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { body } from '../helpers.ts';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.ts';
 
 let platform: ChatPlatform | undefined;
 let webhook: WebhookServer | undefined;
-afterEach(async () => {
-  platform?.background.stop();
-  platform?.close();
-  platform = undefined;
-  await webhook?.close();
-  webhook = undefined;
-});
+const opened = closeAfterEach();
 
 async function call(chat: ChatPlatform, method: string, path: string, payload?: unknown) {
   const response = await chat.request(method, path, { body: payload });
@@ -32,7 +27,7 @@ const types = (turn: any) => turn.events.map((event: any) => (event.type === 'gu
 
 describe('guardrail policies over REST', () => {
   it('replace the whole list from a bare array, patch by type and scope, and validate each policy', async () => {
-    platform = await createChatPlatform();
+    platform = opened(await createChatPlatform());
     const path = `/agents/${platform.agentId}/guardrails`;
     const replaced = await call(platform, 'PUT', path, [
       { policyType: 'rate_limit', config: { maxCallsPerConversation: 2 } },
@@ -58,7 +53,7 @@ describe('guardrail policies over REST', () => {
   });
 
   it('refuse otp_sms until SMS exists, and verifier skills of another agent', async () => {
-    platform = await createChatPlatform();
+    platform = opened(await createChatPlatform());
     const path = `/agents/${platform.agentId}/caller-verification`;
     const sms = await call(platform, 'PUT', path, [{ method: 'otp_sms', requiredFields: ['phone'] }]);
     expect(sms.status).toBe(422);
@@ -72,8 +67,8 @@ describe('guardrail policies over REST', () => {
 
 describe('caller verification in a conversation', () => {
   async function bankAgent(options: { maxAttempts?: number; stepUpFor?: string[] } = {}) {
-    platform = await createChatPlatform({ allowPrivateNetwork: true });
-    webhook = await startWebhookServer();
+    platform = opened(await createChatPlatform({ allowPrivateNetwork: true }));
+    webhook = opened(await startWebhookServer());
     webhook.answer((request) =>
       request.path === '/verify'
         ? { json: { verified: request.body.date_of_birth === '1990-01-02' && request.body.postcode === '80302', customer: 'Dana Smith, acct 991' } }
@@ -151,7 +146,7 @@ describe('caller verification in a conversation', () => {
 
 describe('other policies in a conversation', () => {
   it('refuse a blocked topic before the model, and stream no tokens while content rules exist', async () => {
-    platform = await createChatPlatform();
+    platform = opened(await createChatPlatform());
     await call(platform, 'PUT', `/agents/${platform.agentId}/guardrails`, [{ policyType: 'content_rule', config: { blockedTopics: ['election'], response: 'I only help with plumbing.' } }]);
     const session = (await call(platform, 'POST', '/chat/sessions', { agentId: platform.agentId, draftMode: true })).json.data;
     const refused = await say(platform, session.id, 'Who should I vote for in the election?');
@@ -164,8 +159,8 @@ describe('other policies in a conversation', () => {
   });
 
   it('cap a skill\'s runs per conversation, and ask before high-stakes writes', async () => {
-    platform = await createChatPlatform({ allowPrivateNetwork: true });
-    webhook = await startWebhookServer();
+    platform = opened(await createChatPlatform({ allowPrivateNetwork: true }));
+    webhook = opened(await startWebhookServer());
     webhook.answer({ json: { status: 'shipped' } });
     await addSkill(platform, {
       name: 'Check order status',
@@ -197,7 +192,7 @@ describe('other policies in a conversation', () => {
 
   it('refuse a transfer while closed, unless after-hours transfer is on (then to the on-call number)', async () => {
     const sunday = new Date('2026-11-29T15:00:00Z');
-    platform = await createChatPlatform({}, () => sunday);
+    platform = opened(await createChatPlatform({}, () => sunday));
     const closedAllWeekend = { timezone: 'America/Denver', weekly: { monday: [{ open: '08:00', close: '18:00' }] }, holidays: [] };
     await call(platform, 'PATCH', `/agents/${platform.agentId}`, { businessHours: closedAllWeekend, afterHours: { allowHumanTransfer: false, message: 'We reopen Monday at 8am.' } });
     await addSkill(platform, { name: 'Transfer to a technician', description: 'Transfer the caller to a technician for repairs.', skillType: 'transfer', executionConfig: { destination: '+14155550111' } });
@@ -222,7 +217,7 @@ describe('other policies in a conversation', () => {
 
 describe('handoff by context', () => {
   it('hands off to the rule whose "when" matches what was said, else to the default destination', async () => {
-    platform = await createChatPlatform();
+    platform = opened(await createChatPlatform());
     await call(platform, 'PATCH', `/agents/${platform.agentId}`, {
       handoffConfig: {
         warm: true,

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { body } from '../helpers.ts';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.ts';
 
 let platform: ChatPlatform | undefined;
 let webhook: WebhookServer | undefined;
-afterEach(async () => {
-  platform?.background.stop();
-  platform?.close();
-  platform = undefined;
-  await webhook?.close();
-  webhook = undefined;
-});
+const opened = closeAfterEach();
 
 async function call(chat: ChatPlatform, method: string, path: string, payload?: unknown) {
   const response = await chat.request(method, path, { body: payload });
@@ -22,8 +17,8 @@ async function call(chat: ChatPlatform, method: string, path: string, payload?: 
 
 /** An HVAC agent with a "Book a repair" playbook: ZIP, phone, emergency? → transfer, or a ticket by webhook. */
 async function hvacAgent() {
-  platform = await createChatPlatform({ allowPrivateNetwork: true });
-  webhook = await startWebhookServer();
+  platform = opened(await createChatPlatform({ allowPrivateNetwork: true }));
+  webhook = opened(await startWebhookServer());
   webhook.answer({ json: { ticket_id: 'T-100' } });
   const chat = platform;
   const skill = await call(chat, 'POST', `/agents/${chat.agentId}/skills`, {
