@@ -37,6 +37,9 @@ export const ID_PREFIXES = {
   playbook: 'pbk',
   guardrail: 'grd',
   verification: 'cvf',
+  knowledgeGap: 'gap',
+  probeRun: 'prb',
+  probeScenario: 'psc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -19,9 +19,12 @@ import { PublishableKeyStore } from './store/publishable-keys.ts';
 import { WidgetStore } from './store/widgets.ts';
 import { ConversationStore } from './store/conversations.ts';
 import { UsageStore } from './store/usage.ts';
+import { AnalyticsStore } from './store/analytics.ts';
 import { SkillStore } from './store/skills.ts';
 import { PlaybookStore } from './store/playbooks.ts';
 import { GuardrailStore } from './store/guardrails.ts';
+import { KnowledgeGapStore } from './store/knowledge-gaps.ts';
+import { ProbeStore } from './store/probes.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
@@ -54,10 +57,16 @@ export interface Services {
   widgets: WidgetStore;
   conversations: ConversationStore;
   usage: UsageStore;
+  /** Rollups of conversations and usage for the analytics tools. */
+  analytics: AnalyticsStore;
   skills: SkillStore;
   /** Playbooks, and (as `playbooks.variables`) the annotations on interaction variables. */
   playbooks: PlaybookStore;
   guardrails: GuardrailStore;
+  /** Knowledge gaps found in live conversations, with their curation status. */
+  knowledgeGaps: KnowledgeGapStore;
+  /** Probe scenarios saved on agents, and probe runs. */
+  probes: ProbeStore;
   /** Runs conversations on the configured language model. */
   engine: ConversationEngine;
   /** Flush queued writes and close the database. */
@@ -105,9 +114,12 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     embedder,
     conversations: new ConversationStore(db, now),
     usage: new UsageStore(db, now),
+    analytics: new AnalyticsStore(db),
     skills: new SkillStore(db, now),
     playbooks: new PlaybookStore(db, now),
     guardrails: new GuardrailStore(db, now),
+    knowledgeGaps: new KnowledgeGapStore(db, now),
+    probes: new ProbeStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();

@@ -37,6 +37,13 @@ function successBody(tool: Tool): JsonSchema {
   return { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } };
 }
 
+/** The JSON body: an object of the non-path fields, or for `arrayBody` tools also the bare list. */
+function bodySchema(tool: Tool, properties: Record<string, JsonSchema>, required: string[]): JsonSchema {
+  const object: JsonSchema = { type: 'object', properties, ...(required.length ? { required } : {}) };
+  const list = tool.http.arrayBody ? properties[tool.http.arrayBody] : undefined;
+  return list ? { oneOf: [list, object] } : object;
+}
+
 function operation(tool: Tool): Record<string, unknown> {
   const input = jsonSchemaOf(tool.input, 'input');
   const properties = input.properties ?? {};
@@ -80,7 +87,7 @@ function operation(tool: Tool): Record<string, unknown> {
       : {
           requestBody: {
             required: bodyRequired.length > 0,
-            content: { 'application/json': { schema: { type: 'object', properties: bodyProperties, ...(bodyRequired.length ? { required: bodyRequired } : {}) } } },
+            content: { 'application/json': { schema: bodySchema(tool, bodyProperties, bodyRequired) } },
           },
         }),
     responses: {

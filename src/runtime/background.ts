@@ -2,6 +2,7 @@
 import type { Services } from '../services.ts';
 import { JobWorker } from './jobs.ts';
 import { INGEST_JOB, PERMANENT_CODES, ingestSource, ingestionFailed } from './knowledge/ingest.ts';
+import { probeJobHandler } from './probe/job.ts';
 
 export interface Background {
   worker: JobWorker;
@@ -22,6 +23,7 @@ export function createBackground(services: Services): Background {
         run: (job, signal) => ingestSource(services, job.subjectId as string, signal),
         giveUp: (job, error) => ingestionFailed(services, job.subjectId as string, error),
       },
+      probeJobHandler(services),
     ],
     { leaseMs: services.config.jobLeaseMs, pollMs: services.config.jobPollMs, permanentCodes: PERMANENT_CODES },
     services.logger,

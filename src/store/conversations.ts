@@ -2,10 +2,11 @@
 import type { Db } from './db.ts';
 import { writeTransaction } from './db.ts';
 import { newId } from '../ids.ts';
+import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
 
 export type Channel = 'chat' | 'voice';
 /** Where a conversation came from, finer than its channel. */
-export type Surface = 'session' | 'widget' | 'completions' | 'simulate' | 'talk';
+export type Surface = 'session' | 'widget' | 'completions' | 'simulate' | 'talk' | 'probe';
 export type MessageRole = 'user' | 'assistant';
 
 export interface ConversationRecord {
@@ -27,6 +28,10 @@ export interface ConversationRecord {
   startedAt: string;
   lastActivityAt: string;
   endedAt: string | null;
+  /** Settled when it ends (observe): a one-line summary, a sentiment label, the length in seconds. */
+  summary: string | null;
+  sentiment: string | null;
+  durationSeconds: number | null;
 }
 
 export interface MessageRecord {
@@ -68,6 +73,9 @@ interface ConversationRow {
   started_at: string;
   last_activity_at: string;
   ended_at: string | null;
+  summary: string | null;
+  sentiment: string | null;
+  duration_seconds: number | null;
 }
 
 function toRecord(row: ConversationRow): ConversationRecord {
@@ -89,7 +97,31 @@ function toRecord(row: ConversationRow): ConversationRecord {
     startedAt: row.started_at,
     lastActivityAt: row.last_activity_at,
     endedAt: row.ended_at,
+    summary: row.summary,
+    sentiment: row.sentiment,
+    durationSeconds: row.duration_seconds,
   };
+}
+
+/** Which conversations the history lists. Times are ISO strings; `startedBefore` is exclusive. */
+export interface HistoryFilter {
+  agentId?: string;
+  channel?: Channel;
+  outcome?: string;
+  startedFrom?: string;
+  startedBefore?: string;
+  /** A safe FTS5 query over transcript and summary. */
+  match?: string;
+  /** Include test (draft) conversations. */
+  includeTests: boolean;
+}
+
+/** What observe settles on an ended conversation, with the text it indexes. */
+export interface Settlement {
+  summary: string;
+  sentiment: string;
+  durationSeconds: number;
+  transcript: string;
 }
 
 export class ConversationStore {
@@ -189,5 +221,63 @@ export class ConversationStore {
       .prepare('SELECT seq, type, at, data FROM conversation_events WHERE org_id = ? AND conversation_id = ? ORDER BY seq')
       .all(orgId, id) as { seq: number; type: string; at: string; data: string }[];
     return rows.map((row) => ({ seq: row.seq, type: row.type, at: row.at, data: JSON.parse(row.data) as Record<string, unknown> }));
+  }
+
+  /** Keep what observe settled on an ended conversation, and (re)index its text for search. */
+  settle(orgId: string, id: string, settled: Settlement): void {
+    writeTransaction(this.db, () => {
+      this.db
+        .prepare('UPDATE conversations SET summary = ?, sentiment = ?, duration_seconds = ? WHERE org_id = ? AND id = ?')
+        .run(settled.summary, settled.sentiment, settled.durationSeconds, orgId, id);
+      this.db.prepare('DELETE FROM conversation_fts WHERE conversation_id = ?').run(id);
+      this.db
+        .prepare('INSERT INTO conversation_fts (transcript, summary, conversation_id, org_id) VALUES (?, ?, ?, ?)')
+        .run(settled.transcript, settled.summary, id, orgId);
+    });
+  }
+
+  /** Replace the summary (a model's, after the extractive one), in the row and the index. */
+  resummarize(orgId: string, id: string, summary: string): void {
+    writeTransaction(this.db, () => {
+      this.db.prepare('UPDATE conversations SET summary = ? WHERE org_id = ? AND id = ?').run(summary, orgId, id);
+      this.db.prepare('UPDATE conversation_fts SET summary = ? WHERE conversation_id = ? AND org_id = ?').run(summary, id, orgId);
+    });
+  }
+
+  /** A page of conversations, newest first. */
+  history(orgId: string, filter: HistoryFilter, page: PageRequest): Page<ConversationRecord> {
+    const where = ['org_id = ?'];
+    const params: unknown[] = [orgId];
+    const add = (condition: string, ...values: unknown[]) => {
+      where.push(condition);
+      params.push(...values);
+    };
+    if (!filter.includeTests) add('draft = 0');
+    if (filter.agentId) add('agent_id = ?', filter.agentId);
+    if (filter.channel) add('channel = ?', filter.channel);
+    if (filter.outcome) add('outcome = ?', filter.outcome);
+    if (filter.startedFrom) add('started_at >= ?', filter.startedFrom);
+    if (filter.startedBefore) add('started_at < ?', filter.startedBefore);
+    if (filter.match) add('id IN (SELECT conversation_id FROM conversation_fts WHERE conversation_fts MATCH ? AND org_id = ?)', filter.match, orgId);
+    const { sql, params: pageParams } = pageClause(page);
+    const rows = this.db.prepare(`SELECT * FROM conversations WHERE ${where.join(' AND ')} ${sql}`).all(...params, ...pageParams) as ConversationRow[];
+    return toPage(rows.map(toRecord), page.limit);
+  }
+
+  /**
+   * Receipt events of the given types from an agent's live (non-draft) conversations active
+   * within [from, to] (ISO times), at or after `from`, in order within each conversation.
+   */
+  liveEvents(orgId: string, agentId: string, window: { from: string; to: string }, types: readonly string[]): (StoredEvent & { conversationId: string })[] {
+    const rows = this.db
+      .prepare(
+        `SELECT e.conversation_id AS conversationId, e.seq, e.type, e.at, e.data FROM conversations c
+         JOIN conversation_events e ON e.conversation_id = c.id
+         WHERE c.org_id = ? AND c.agent_id = ? AND c.draft = 0 AND c.last_activity_at >= ? AND c.started_at <= ? AND e.at >= ?
+           AND e.type IN (${types.map(() => '?').join(', ')})
+         ORDER BY e.conversation_id, e.seq`,
+      )
+      .all(orgId, agentId, window.from, window.to, window.from, ...types) as { conversationId: string; seq: number; type: string; at: string; data: string }[];
+    return rows.map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> }));
   }
 }

@@ -18,13 +18,22 @@ import { createChatSession, endChatSession, getChatSession, listChatMessages, se
 import { createChatCompletion } from './chat/completions.ts';
 import { createVisitorToken, createWidgetSession, listWidgetMessages, sendWidgetMessage } from './chat/widget-sessions.ts';
 import { createTalkToken, simulateAgent } from './agents/testing.ts';
+import { getProbeRun, startProbeRun, streamProbeRun } from './agents/probes.ts';
 import { createSkill, deleteSkill, getSkill, listSkillTypes, listSkills, updateSkill } from './skills.ts';
 import {
   createPlaybook, deletePlaybook, getPlaybook, getPlaybookGraph, listPlaybooks, replacePlaybookGraph, updatePlaybook,
 } from './playbooks.ts';
 import { annotateVariable, deleteVariableAnnotation, listVariables, updateVariableAnnotation } from './variables.ts';
 import { geocodeRoster } from './geocode-roster.ts';
+import {
+  getAgentAnalytics, getAgentAnalyticsTimeseries, getAnalyticsByAgent, getAnalyticsOverview, getAnalyticsTimeseries,
+} from './observe/analytics.ts';
+import {
+  getConversation, getConversationAudio, getConversationReceipt, getConversationTranscript, listAgentCalls, listConversations,
+} from './observe/conversations.ts';
 import { getCallerVerification, getGuardrails, patchGuardrails, replaceCallerVerification, replaceGuardrails } from './guardrails.ts';
+import { listTopicConversations, listTopics } from './observe/topics.ts';
+import { listKnowledgeGaps, updateKnowledgeGap } from './observe/knowledge-gaps.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -37,12 +46,15 @@ const ALL_TOOLS: readonly Tool[] = [
   listPublishableKeys, createPublishableKey, updatePublishableKey, rotatePublishableKey, revokePublishableKey,
   getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,
   createVisitorToken, createWidgetSession, sendWidgetMessage, listWidgetMessages,
-  simulateAgent, createTalkToken,
+  simulateAgent, createTalkToken, startProbeRun, getProbeRun, streamProbeRun,
   listSkillTypes, createSkill, listSkills, getSkill, updateSkill, deleteSkill, geocodeRoster,
   listPlaybooks, createPlaybook, getPlaybook, updatePlaybook, deletePlaybook, getPlaybookGraph, replacePlaybookGraph,
   listVariables, annotateVariable, updateVariableAnnotation, deleteVariableAnnotation,
   getGuardrails, replaceGuardrails, patchGuardrails, getCallerVerification, replaceCallerVerification,
   createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion,
+  getAgentAnalytics, getAgentAnalyticsTimeseries, getAnalyticsTimeseries, getAnalyticsOverview, getAnalyticsByAgent,
+  listConversations, getConversation, getConversationTranscript, getConversationReceipt, getConversationAudio, listAgentCalls,
+  listTopics, listTopicConversations, listKnowledgeGaps, updateKnowledgeGap,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

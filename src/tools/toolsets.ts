@@ -18,6 +18,7 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'voices', description: 'Browse and search the voice catalog.', inDefaultProfile: true },
   { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
   { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },
+  { name: 'observe', description: 'Analytics and conversation history: what happened on every channel.', inDefaultProfile: false },
   { name: 'playbooks', description: 'Playbooks (scripted multi-step flows) and the interaction variables that flow through them.', inDefaultProfile: false },
 ];
 

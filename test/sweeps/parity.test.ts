@@ -89,6 +89,11 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
     const mcpSeed = await seedOrg(platform);
     const rest = await callRest(platform, tool, fixture.input(restSeed));
     const mcp = await callMcp(client, tool, fixture.input(mcpSeed));
+    if (fixture.answers) {
+      expectSameFailure(rest, mcp);
+      expect(rest.problem?.code).toBe(fixture.answers);
+      return;
+    }
     expect(rest.ok, `REST: ${describeOutcome(rest)}`).toBe(true);
     expect(mcp.ok, `MCP: ${describeOutcome(mcp)}`).toBe(true);
     expect(rest.status).toBe(tool.http.successStatus);

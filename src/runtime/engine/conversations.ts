@@ -18,6 +18,7 @@ import { createMailer } from '../email/mailer.ts';
 import type { PendingConfirmation } from './skill-tools.ts';
 import { guardState } from '../guardrails/enforce.ts';
 import { activePlaybook } from './playbook-runner.ts';
+import { decideOutcome, settle } from '../observe/settle.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
 export interface ServedAgent {
@@ -166,19 +167,15 @@ export class ConversationEngine {
   }
 
   /**
-   * End the conversation with a deterministic outcome read off its receipt; idempotent. A live
-   * voice conversation is metered by its length here.
+   * End the conversation with a deterministic outcome read off its receipt, then settle its
+   * summary and sentiment (observe); idempotent. A live voice conversation is metered by its length here.
    */
   end(conversation: ConversationRecord, reason: string, emit: EventSink = noEvents, durationSeconds?: number): ConversationRecord {
     const { conversations } = this.services;
     const current = conversations.find(conversation.orgId, conversation.id) ?? conversation;
     if (current.status === 'ended') return current;
     const receipt = conversations.events(conversation.orgId, conversation.id);
-    const outcome = receipt.some((event) => event.type === 'handoff')
-      ? 'transferred'
-      : receipt.some((event) => event.type === 'user_utterance')
-        ? 'contained'
-        : 'abandoned';
+    const outcome = decideOutcome(current.channel, receipt, durationSeconds);
     const ended = receiptEvent('conversation_ended', this.services.now(), { reason, outcome });
     emit(ended);
     this.note(current, [ended]);
@@ -187,6 +184,7 @@ export class ConversationEngine {
       const { orgId, agentId, id } = current;
       this.services.usage.record({ orgId, agentId, conversationId: id, channel: 'voice', kind: 'voice_second', quantity: Math.ceil(durationSeconds) });
     }
+    settle(this.services, this.environment.model, conversations.find(conversation.orgId, conversation.id)!, durationSeconds);
     return conversations.find(conversation.orgId, conversation.id)!;
   }
 

@@ -43,7 +43,7 @@ export const simulateAgent = defineTool({
     draftMode: z.boolean(),
     versionId: z.string().nullable().describe('The version run; null for the draft.'),
     turns: z.number().int().describe('Caller turns answered.'),
-    outcome: z.string().nullable().describe('How it ended: contained, transferred or abandoned.'),
+    outcome: z.string().nullable().describe('How it ended: answered, missed, contained, transferred or abandoned (rules: GET /conversations).'),
     durationSeconds: z.number().nullable().describe('Simulated call length (voice only).'),
     lastReply: z.string().nullable().describe('The agent\'s last words.'),
   }),

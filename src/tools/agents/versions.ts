@@ -4,6 +4,7 @@ import { defineTool, idField, idempotencyKeyField, ifMatchField, pageInput, page
 import { compileCurrent } from '../../runtime/compile.ts';
 import { diffConfigs } from '../../runtime/diff.ts';
 import { prepublishReport } from '../../runtime/prepublish-report.ts';
+import { requirePassingProbes } from '../../runtime/probe/publish-gate.ts';
 import { notFound } from '../../errors.ts';
 import { agentSchema, loadAgent, parseIfMatch, presentAgent, presentVersion, versionConflict, versionSchema } from './present.ts';
 import type { ToolContext } from '../types.ts';
@@ -27,7 +28,7 @@ export const publishAgent = defineTool({
   name: 'publish_agent',
   title: 'Publish an agent',
   description:
-    'Compiles the current draft into a new immutable, numbered version and makes it the one phone and chat serve. Add a note saying what changed. Retry safely with an Idempotency-Key; pass If-Match to publish only the draft version you reviewed.',
+    'Compiles the current draft into a new immutable, numbered version and makes it the one phone and chat serve. Add a note saying what changed. Retry safely with an Idempotency-Key; pass If-Match to publish only the draft version you reviewed. With requireProbes, every probe scenario saved on the agent first runs against the draft, and any failure refuses the publish (409 probe_failed, listing the failed scenarios and gates); an agent with no saved scenarios publishes as usual.',
   http: { method: 'POST', path: '/agents/{id}/publish', successStatus: 201 },
   scope: 'agents:write',
   toolset: 'agents',
@@ -35,19 +36,24 @@ export const publishAgent = defineTool({
   input: z.object({
     id: agentId,
     note: z.string().max(500).optional().describe('What changed in this version.'),
+    // Optional rather than defaulted: an absent field keeps the Idempotency-Key hash of earlier publishes.
+    requireProbes: z.boolean().optional().describe('Publish only if every saved probe scenario passes against the draft (default false).'),
     ifMatch: ifMatchField,
     idempotencyKey: idempotencyKeyField,
   }),
   output: versionSchema,
   execute: async (input, context) => {
-    const result = context.services.agents.publish(context.org.id, input.id, parseIfMatch(input.ifMatch), (agent) => ({
+    const expected = parseIfMatch(input.ifMatch);
+    // Exactly the draft version the probes passed on is published (a change meanwhile is a conflict).
+    const probed = input.requireProbes ? await requirePassingProbes(context.services, loadAgent(context, input.id), expected, context.signal) : undefined;
+    const result = context.services.agents.publish(context.org.id, input.id, expected ?? probed, (agent) => ({
       note: input.note ?? null,
       publishedBy: context.actor.id,
       config: compileCurrent(context.services, agent),
     }));
     if (result.status === 'not_found') throw notFound('agent', input.id);
     if (result.status === 'conflict') {
-      throw versionConflict(result.current, `the draft is at version ${result.current.version}, not ${input.ifMatch}; review it and publish again`);
+      throw versionConflict(result.current, `the draft is at version ${result.current.version}, not ${expected ?? probed}; review it and publish again`);
     }
     return presentVersion(result.version, result.version.id);
   },
