@@ -81,3 +81,23 @@ describe('the conversation engine on the local model', () => {
     expect(answered.events.at(-1).data.kind).toBe('reply');
   });
 });
+
+describe('conversation summaries with a configured model', () => {
+  it('replace the extractive summary with the model\'s one line once the conversation ends', async () => {
+    const { chat, session } = await withServerModel((request) => {
+      const system = String(request.body.messages[0]?.content ?? '');
+      if (system.startsWith('Summarize this customer conversation')) return { content: 'Wanted the Saturday hours and got them.' };
+      return { content: 'We are open Saturday from 9am to noon.' };
+    });
+    await chat.request('POST', `/chat/sessions/${session.id}/messages`, { body: { content: 'When are you open on Saturday?' } });
+    await chat.request('POST', `/chat/sessions/${session.id}/end`);
+    const extractive = chat.services.conversations.find(chat.orgA.org.id, session.id)!.summary;
+    expect(extractive).toMatch(/^Asked "When are you open on Saturday\?"/);
+    let summary = extractive;
+    for (let attempt = 0; attempt < 100 && summary === extractive; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      summary = chat.services.conversations.find(chat.orgA.org.id, session.id)!.summary;
+    }
+    expect(summary).toBe('Wanted the Saturday hours and got them.');
+  });
+});
