@@ -52,6 +52,12 @@ export interface Config {
   emailFrom: string;
   /** The US Census Bureau geocoder's base URL for callers' street addresses; unset: the offline ZIP/city gazetteer. */
   geocoderBaseUrl?: string;
+  /** Stripe secret key for card payments; unset: the sandbox provider (test-mode payments settled through the API). */
+  stripeSecretKey?: string;
+  /** Signing secret of the Stripe webhook endpoint (whsec_…). */
+  stripeWebhookSecret?: string;
+  /** Another Stripe API origin (tests point it at a local server). */
+  stripeApiBaseUrl?: string;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -111,5 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.FLOWYTE_SMTP_URL || undefined,
     emailFrom: env.FLOWYTE_EMAIL_FROM || 'Flowyte <no-reply@localhost>',
     geocoderBaseUrl: env.FLOWYTE_GEOCODER_BASE_URL || undefined,
+    stripeSecretKey: env.FLOWYTE_STRIPE_SECRET_KEY || undefined,
+    stripeWebhookSecret: env.FLOWYTE_STRIPE_WEBHOOK_SECRET || undefined,
+    stripeApiBaseUrl: env.FLOWYTE_STRIPE_API_BASE_URL || undefined,
   };
 }

@@ -40,6 +40,10 @@ export const ID_PREFIXES = {
   knowledgeGap: 'gap',
   probeRun: 'prb',
   probeScenario: 'psc',
+  webhookEndpoint: 'whep',
+  webhookDelivery: 'whmsg',
+  ledgerEntry: 'led',
+  payment: 'pay',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

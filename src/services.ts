@@ -25,6 +25,9 @@ import { PlaybookStore } from './store/playbooks.ts';
 import { GuardrailStore } from './store/guardrails.ts';
 import { KnowledgeGapStore } from './store/knowledge-gaps.ts';
 import { ProbeStore } from './store/probes.ts';
+import { WebhookStore } from './store/webhooks.ts';
+import { queueEventDeliveries } from './runtime/webhooks/deliver.ts';
+import { WalletStore } from './store/wallet.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
@@ -67,6 +70,10 @@ export interface Services {
   knowledgeGaps: KnowledgeGapStore;
   /** Probe scenarios saved on agents, and probe runs. */
   probes: ProbeStore;
+  /** Webhook endpoints and deliveries; every recorded event fans out to them. */
+  webhooks: WebhookStore;
+  /** The prepaid wallet: ledger, balance, auto-reload and card payments. */
+  wallet: WalletStore;
   /** Runs conversations on the configured language model. */
   engine: ConversationEngine;
   /** Flush queued writes and close the database. */
@@ -120,12 +127,15 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     guardrails: new GuardrailStore(db, now),
     knowledgeGaps: new KnowledgeGapStore(db, now),
     probes: new ProbeStore(db, now),
+    webhooks: new WebhookStore(db, now),
+    wallet: new WalletStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();
       db.close();
     },
   };
+  services.events.onRecord((orgId, event) => queueEventDeliveries(services, orgId, event));
   return Object.assign(services, { engine: new ConversationEngine(services, createChatModel(config.model)) });
 }
 

@@ -3,6 +3,7 @@ import type { Services } from '../services.ts';
 import { JobWorker } from './jobs.ts';
 import { INGEST_JOB, PERMANENT_CODES, ingestSource, ingestionFailed } from './knowledge/ingest.ts';
 import { probeJobHandler } from './probe/job.ts';
+import { webhookJobHandler } from './webhooks/deliver.ts';
 
 export interface Background {
   worker: JobWorker;
@@ -24,6 +25,7 @@ export function createBackground(services: Services): Background {
         giveUp: (job, error) => ingestionFailed(services, job.subjectId as string, error),
       },
       probeJobHandler(services),
+      webhookJobHandler(services),
     ],
     { leaseMs: services.config.jobLeaseMs, pollMs: services.config.jobPollMs, permanentCodes: PERMANENT_CODES },
     services.logger,

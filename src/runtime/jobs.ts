@@ -13,6 +13,8 @@ export interface JobHandler {
   run(job: JobRecord, signal: AbortSignal): Promise<void>;
   /** Called once, when the job will not be tried again. */
   giveUp?(job: JobRecord, error: unknown): void;
+  /** When to try again after this failure, if the handler keeps its own schedule (default: `backoffMs`). */
+  retryAt?(job: JobRecord, error: unknown): Date | undefined;
 }
 
 export interface WorkerOptions {
@@ -103,7 +105,8 @@ export class JobWorker {
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof FlowyteError && (this.options.permanentCodes?.has(error.code) ?? false);
       if (!permanent && job.attempts < job.maxAttempts) {
-        this.jobs.retry(job.id, message, new Date(this.now().getTime() + backoffMs(job.attempts)));
+        const retryAt = handler?.retryAt?.(job, error) ?? new Date(this.now().getTime() + backoffMs(job.attempts));
+        this.jobs.retry(job.id, message, retryAt);
       } else {
         this.jobs.fail(job.id, message);
         try {

@@ -34,6 +34,13 @@ import {
 import { getCallerVerification, getGuardrails, patchGuardrails, replaceCallerVerification, replaceGuardrails } from './guardrails.ts';
 import { listTopicConversations, listTopics } from './observe/topics.ts';
 import { listKnowledgeGaps, updateKnowledgeGap } from './observe/knowledge-gaps.ts';
+import {
+  createWebhookEndpoint, deleteWebhookEndpoint, getWebhookEndpoint, listWebhookDeliveries, listWebhookEndpoints, sendTestWebhook,
+  updateWebhookEndpoint,
+} from './webhooks.ts';
+import {
+  configureWalletAutoReload, creditWallet, getWallet, listWalletTransactions, settlePayment, topUpWallet,
+} from './billing/wallet.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -55,6 +62,9 @@ const ALL_TOOLS: readonly Tool[] = [
   getAgentAnalytics, getAgentAnalyticsTimeseries, getAnalyticsTimeseries, getAnalyticsOverview, getAnalyticsByAgent,
   listConversations, getConversation, getConversationTranscript, getConversationReceipt, getConversationAudio, listAgentCalls,
   listTopics, listTopicConversations, listKnowledgeGaps, updateKnowledgeGap,
+  listWebhookEndpoints, createWebhookEndpoint, getWebhookEndpoint, updateWebhookEndpoint, deleteWebhookEndpoint,
+  listWebhookDeliveries, sendTestWebhook,
+  getWallet, listWalletTransactions, creditWallet, topUpWallet, configureWalletAutoReload, settlePayment,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

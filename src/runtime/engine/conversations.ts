@@ -185,6 +185,10 @@ export class ConversationEngine {
       this.services.usage.record({ orgId, agentId, conversationId: id, channel: 'voice', kind: 'voice_second', quantity: Math.ceil(durationSeconds) });
     }
     settle(this.services, this.environment.model, conversations.find(conversation.orgId, conversation.id)!, durationSeconds);
+    if (!current.draft) {
+      const { orgId, agentId, id, channel } = current;
+      this.services.events.record(orgId, 'conversation.completed', { conversationId: id, agentId, channel, outcome, reason });
+    }
     return conversations.find(conversation.orgId, conversation.id)!;
   }
 

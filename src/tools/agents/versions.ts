@@ -55,6 +55,8 @@ export const publishAgent = defineTool({
     if (result.status === 'conflict') {
       throw versionConflict(result.current, `the draft is at version ${result.current.version}, not ${expected ?? probed}; review it and publish again`);
     }
+    const { id, agentId, number, note } = result.version;
+    context.services.events.record(context.org.id, 'agent.published', { agentId, versionId: id, number, note });
     return presentVersion(result.version, result.version.id);
   },
 });
