@@ -74,6 +74,14 @@ export function compileAgent(draft: AgentDraft, attachments: AgentAttachments): 
 
 const snakeCase = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
 
+/** `base`, or `base_2`, `base_3`… when taken; the name returned is taken from then on. */
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let suffix = 2; taken.has(name); suffix += 1) name = `${base}_${suffix}`;
+  taken.add(name);
+  return name;
+}
+
 /** Tool names the model can call: the skill's name as snake_case, unique within the agent. */
 function compileSkills(skills: SkillRecord[]): CompiledSkill[] {
   // Names of the engine's built-in tools are never given to a skill.
@@ -82,10 +90,7 @@ function compileSkills(skills: SkillRecord[]): CompiledSkill[] {
     .filter((skill) => skill.enabled)
     .map(({ orgId: _org, agentId: _agent, enabled: _enabled, createdAt: _created, updatedAt: _updated, ...skill }) => {
       const base = (snakeCase(skill.name) || 'skill').slice(0, 56);
-      let toolName = /^[a-z]/.test(base) ? base : `skill_${base}`;
-      for (let suffix = 2; taken.has(toolName); suffix += 1) toolName = `${base}_${suffix}`;
-      taken.add(toolName);
-      return structuredClone({ ...skill, toolName });
+      return structuredClone({ ...skill, toolName: uniqueName(/^[a-z]/.test(base) ? base : `skill_${base}`, taken) });
     });
 }
 
@@ -95,10 +100,7 @@ function compilePlaybooks(playbooks: PlaybookRecord[]): CompiledPlaybook[] {
   return playbooks
     .filter((playbook) => playbook.enabled && playbook.graph)
     .map((playbook) => {
-      const base = `start_${snakeCase(playbook.name)}`.slice(0, 60);
-      let toolName = base;
-      for (let suffix = 2; taken.has(toolName); suffix += 1) toolName = `${base}_${suffix}`;
-      taken.add(toolName);
+      const toolName = uniqueName(`start_${snakeCase(playbook.name)}`.slice(0, 60), taken);
       return {
         id: playbook.id,
         name: playbook.name,

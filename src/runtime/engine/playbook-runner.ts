@@ -10,7 +10,7 @@ import type { ReceiptEvent } from '../../store/conversations.ts';
 import type { PlaybookEdge, PlaybookNode } from '../playbooks/graph.ts';
 import { extractBoolean, extractEmail, extractEnum, extractNumber, extractPhone, extractZip } from '../models/extract/entities.ts';
 import { dateReference, extractDateMention } from '../models/extract/dates.ts';
-import { callSkill, type SkillToolContext } from './skill-tools.ts';
+import { callSkill, failed, type SkillToolContext } from './skill-tools.ts';
 import { handoffDestination } from './handoff.ts';
 
 /** Where a playbook stands in a conversation. */
@@ -111,8 +111,8 @@ async function advance(context: SkillToolContext, playbook: CompiledPlaybook, fr
         const input = Object.fromEntries(Object.entries(step.inputs).map(([name, value]) => [name, typeof value === 'string' ? fill(value, variables) : value]));
         // The playbook is the operator's script: its steps are the confirmation; gates still apply.
         const output = await callSkill(context, skill, input, { utterance });
-        context.record('tool_call', { toolCallId: `playbook_${step.id}`, name: skill.toolName, input, ok: !('error' in output) && !output.verificationRequired, output, playbook: playbook.id });
-        if (output.verificationRequired || 'error' in output) {
+        context.record('tool_call', { toolCallId: `playbook_${step.id}`, name: skill.toolName, input, ok: !failed(output) && !output.verificationRequired, output, playbook: playbook.id });
+        if (output.verificationRequired || failed(output)) {
           lines.push(String(output.message ?? ''));
           return finish('blocked');
         }

@@ -45,6 +45,9 @@ function validatorOf(skill: CompiledSkill): ValidateFunction {
   return validate;
 }
 
+/** Whether a tool's result reports a failure (skills say so with an `error` member, never a throw). */
+export const failed = (output: unknown): boolean => typeof output === 'object' && output !== null && 'error' in output;
+
 export const confirmationQuestion = (skill: CompiledSkill) =>
   `Before I go ahead with "${skill.name}", can you confirm? Please say yes or no.`;
 

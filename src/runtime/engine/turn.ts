@@ -11,7 +11,7 @@ import type { ReceiptEvent } from '../../store/conversations.ts';
 import { FlowyteError } from '../../errors.ts';
 import { receiptEvent, type EventSink, type ReceiptEventType } from './events.ts';
 import { systemPrompt } from './system-prompt.ts';
-import { callSkill, skillTools, type PendingConfirmation, type SkillToolContext } from './skill-tools.ts';
+import { callSkill, failed, skillTools, type PendingConfirmation, type SkillToolContext } from './skill-tools.ts';
 import type { SkillCall, SkillOutcome } from '../skills/executors.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
 import { extractBoolean } from '../models/extract/entities.ts';
@@ -145,7 +145,7 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
       const durationMs = Math.round((performance.now() - (started.get(part.toolCallId) ?? performance.now())) * 100) / 100;
       // Skills report an outside failure (a webhook down) as an `error` in their result, not a throw.
       const outcome =
-        part.type === 'tool-result' ? { ok: !hasError(part.output), output: part.output } : { ok: false, error: String(part.error) };
+        part.type === 'tool-result' ? { ok: !failed(part.output), output: part.output } : { ok: false, error: String(part.error) };
       // What a caller gives to be verified is checked, never kept.
       const input = part.toolName === VERIFY_TOOL ? Object.fromEntries(Object.keys(part.input as object).map((field) => [field, '(given)'])) : part.input;
       record('tool_call', { toolCallId: part.toolCallId, name: part.toolName, input, ...outcome, durationMs });
@@ -182,8 +182,6 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   return { reply, events };
 }
 
-const hasError = (output: unknown) => typeof output === 'object' && output !== null && 'error' in output;
-
 /**
  * The person's answer to a confirmation the last turn asked for. On a yes, the exact call that was
  * asked about runs now (never a re-planned one) and the model sees it as done; on anything else
@@ -205,7 +203,7 @@ async function settlePending(
   const started = performance.now();
   const output = await callSkill(context, skill, pending.input, { utterance: pending.utterance });
   const toolCallId = `confirmed_${request.conversation.eventCount}`;
-  record('tool_call', { toolCallId, name: skill.toolName, input: pending.input, ok: !hasError(output), output, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+  record('tool_call', { toolCallId, name: skill.toolName, input: pending.input, ok: !failed(output), output, durationMs: Math.round((performance.now() - started) * 100) / 100 });
   return [
     { role: 'assistant', content: [{ type: 'tool-call', toolCallId, toolName: skill.toolName, input: pending.input }] },
     { role: 'tool', content: [{ type: 'tool-result', toolCallId, toolName: skill.toolName, output: { type: 'json', value: output as never } }] },
