@@ -46,6 +46,8 @@ export interface Config {
   sessionIdleMinutes: number;
   jobLeaseMs: number;
   jobPollMs: number;
+  /** Multiplies the webhook retry schedule: 1 in production; tests shorten it. */
+  webhookRetryScale: number;
   /** SMTP server email skills deliver through (`smtp://user:pass@host:587`, `smtps://…`); unset: the stored outbox only. */
   smtpUrl?: string;
   /** The From address of emails the platform sends. */
@@ -58,6 +60,8 @@ export interface Config {
   stripeWebhookSecret?: string;
   /** Another Stripe API origin (tests point it at a local server). */
   stripeApiBaseUrl?: string;
+  /** The carrier phone numbers come from: the embedded sandbox (fictional numbers, simulated calls) is the only one so far. */
+  carrier: 'sandbox';
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -65,6 +69,18 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function positiveNumber(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return parsed;
+}
+
+function carrier(value: string | undefined): Config['carrier'] {
+  if (value === undefined || value === '' || value === 'sandbox') return 'sandbox';
+  throw new Error(`FLOWYTE_CARRIER must be "sandbox" (the only carrier built in), got "${value}"`);
 }
 
 function flag(value: string | undefined): boolean {
@@ -114,11 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: integer(env.FLOWYTE_SESSION_IDLE_MINUTES, 30, 'FLOWYTE_SESSION_IDLE_MINUTES'),
     jobLeaseMs: integer(env.FLOWYTE_JOB_LEASE_MS, 30_000, 'FLOWYTE_JOB_LEASE_MS'),
     jobPollMs: integer(env.FLOWYTE_JOB_POLL_MS, 1000, 'FLOWYTE_JOB_POLL_MS'),
+    webhookRetryScale: positiveNumber(env.FLOWYTE_WEBHOOK_RETRY_SCALE, 1, 'FLOWYTE_WEBHOOK_RETRY_SCALE'),
     smtpUrl: env.FLOWYTE_SMTP_URL || undefined,
     emailFrom: env.FLOWYTE_EMAIL_FROM || 'Flowyte <no-reply@localhost>',
     geocoderBaseUrl: env.FLOWYTE_GEOCODER_BASE_URL || undefined,
     stripeSecretKey: env.FLOWYTE_STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.FLOWYTE_STRIPE_WEBHOOK_SECRET || undefined,
     stripeApiBaseUrl: env.FLOWYTE_STRIPE_API_BASE_URL || undefined,
+    carrier: carrier(env.FLOWYTE_CARRIER),
   };
 }

@@ -44,6 +44,9 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whmsg',
   ledgerEntry: 'led',
   payment: 'pay',
+  phoneNumber: 'num',
+  numberReservation: 'rsv',
+  invoice: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -27,7 +27,12 @@ import { KnowledgeGapStore } from './store/knowledge-gaps.ts';
 import { ProbeStore } from './store/probes.ts';
 import { WebhookStore } from './store/webhooks.ts';
 import { queueEventDeliveries } from './runtime/webhooks/deliver.ts';
+import { thresholdCrossed } from './runtime/payments/auto-reload.ts';
 import { WalletStore } from './store/wallet.ts';
+import { SubscriptionStore } from './store/subscriptions.ts';
+import { InvoiceStore } from './store/invoices.ts';
+import { NumberStore } from './store/numbers.ts';
+import { createCarrier, type Carrier } from './runtime/numbers/carrier.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
@@ -74,6 +79,14 @@ export interface Services {
   webhooks: WebhookStore;
   /** The prepaid wallet: ledger, balance, auto-reload and card payments. */
   wallet: WalletStore;
+  /** The plan each org is on and its current period. */
+  subscriptions: SubscriptionStore;
+  /** Invoices of closed billing periods. */
+  invoices: InvoiceStore;
+  /** Phone numbers orgs own, and holds on numbers for sale. */
+  numbers: NumberStore;
+  /** The telephone carrier numbers are bought from (the sandbox by default). */
+  carrier: Carrier;
   /** Runs conversations on the configured language model. */
   engine: ConversationEngine;
   /** Flush queued writes and close the database. */
@@ -129,6 +142,10 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     probes: new ProbeStore(db, now),
     webhooks: new WebhookStore(db, now),
     wallet: new WalletStore(db, now),
+    numbers: new NumberStore(db, now),
+    carrier: createCarrier(config),
+    subscriptions: new SubscriptionStore(db, now),
+    invoices: new InvoiceStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();
@@ -136,6 +153,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     },
   };
   services.events.onRecord((orgId, event) => queueEventDeliveries(services, orgId, event));
+  services.wallet.onThresholdCrossed((crossing) => thresholdCrossed(services, crossing));
   return Object.assign(services, { engine: new ConversationEngine(services, createChatModel(config.model)) });
 }
 

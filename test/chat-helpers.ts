@@ -16,7 +16,10 @@ export interface ChatPlatform extends KnowledgePlatform {
   publish(agentId?: string): Promise<void>;
 }
 
-/** A platform whose agent has a greeting and indexed text knowledge, not yet published. */
+/** What the helper credits to the agent's org, so that live conversations are paid for. */
+export const STARTING_CREDIT_CENTS = 10_000;
+
+/** A platform whose agent has a greeting and indexed text knowledge, not yet published; its org's wallet holds $100. */
 export async function createChatPlatform(overrides: Partial<Config> = {}, now?: () => Date): Promise<ChatPlatform> {
   const platform = await createKnowledgePlatform(overrides, now);
   await platform.request('PATCH', `/agents/${platform.agentId}`, {
@@ -24,6 +27,7 @@ export async function createChatPlatform(overrides: Partial<Config> = {}, now?: 
   });
   await platform.addSource({ kind: 'text', label: 'Facts', text: FACTS });
   await platform.drain();
+  platform.services.wallet.credit(platform.orgA.org.id, { amountCents: STARTING_CREDIT_CENTS, kind: 'credit', reason: 'test funds' });
   return {
     ...platform,
     async publish(agentId = platform.agentId) {

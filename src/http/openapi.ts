@@ -71,7 +71,9 @@ function operation(tool: Tool): Record<string, unknown> {
       },
     },
   };
-  const success = !tool.flags.streaming
+  const success = tool.http.file
+    ? { description: 'The file.', content: { [tool.http.file.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+    : !tool.flags.streaming
     ? { description: 'Success', content: json }
     : tool.http.sse === 'requested'
       ? { description: 'JSON, or server-sent events when the request says `stream: true`.', content: { ...json, ...events } }

@@ -5,6 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { FlowyteError, toProblem, type ErrorCode, type Problem } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
+import type { FileOutput } from '../tools/define.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
 import { fieldKinds, gatherInput } from './input.ts';
@@ -109,6 +110,13 @@ export function limitBody(maxBytes: number, code: ErrorCode): MiddlewareHandler<
   };
 }
 
+/** A download tool's output sent as the file itself. */
+function fileResponse(file: FileOutput): Response {
+  return new Response(Buffer.from(file.contentBase64, 'base64'), {
+    headers: { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"` },
+  });
+}
+
 /** Add one route per tool to `app`. */
 export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: Services): void {
   for (const tool of tools) {
@@ -120,6 +128,7 @@ export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: 
       if (wantsStream(tool, input)) return streamTool(c, tool, input, services);
       const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
+      if (tool.http.file) return fileResponse(result.data as FileOutput);
       const body = tool.http.wire === 'openai' ? result.data : envelope(tool, result.data);
       return c.json(body as Record<string, unknown>, tool.http.successStatus as 200);
     });

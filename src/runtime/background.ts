@@ -3,11 +3,14 @@ import type { Services } from '../services.ts';
 import { JobWorker } from './jobs.ts';
 import { INGEST_JOB, PERMANENT_CODES, ingestSource, ingestionFailed } from './knowledge/ingest.ts';
 import { probeJobHandler } from './probe/job.ts';
+import { queueUnstartedReloads, reloadJobHandler } from './payments/auto-reload.ts';
 import { webhookJobHandler } from './webhooks/deliver.ts';
+import { renewDue } from './billing/subscription.ts';
+import { chargeDueRentals } from './numbers/rental.ts';
 
 export interface Background {
   worker: JobWorker;
-  /** Queue what is due (auto-refresh), collect expired uploads, end idle conversations. */
+  /** Queue what is due (auto-refresh, unstarted wallet reloads), collect expired uploads, end idle conversations. */
   tick(): void;
   start(): void;
   stop(): Promise<void>;
@@ -26,6 +29,7 @@ export function createBackground(services: Services): Background {
       },
       probeJobHandler(services),
       webhookJobHandler(services),
+      reloadJobHandler(services),
     ],
     { leaseMs: services.config.jobLeaseMs, pollMs: services.config.jobPollMs, permanentCodes: PERMANENT_CODES },
     services.logger,
@@ -42,6 +46,9 @@ export function createBackground(services: Services): Background {
         nextRefreshAt: new Date(services.now().getTime() + source.refreshIntervalHours * 3_600_000).toISOString(),
       });
     }
+    queueUnstartedReloads(services);
+    renewDue(services);
+    chargeDueRentals(services);
     services.files.collectExpired();
     const idleBefore = new Date(services.now().getTime() - services.config.sessionIdleMinutes * 60_000).toISOString();
     for (const conversation of services.conversations.idleSince(idleBefore, 500)) services.engine.end(conversation, 'idle_timeout');

@@ -1,25 +1,10 @@
-/**
- * Analytics: SQL rollups of conversations (outcomes, channels, days, agents) and of metered usage,
- * priced by the default price list in db/catalog/usage-prices.json.
- */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+/** Analytics: SQL rollups of conversations (outcomes, channels, days, agents) and of the credits usage cost. */
 import type { Db } from './db.ts';
 import type { Channel } from './conversations.ts';
 
 /** Outcomes where the person got an answer, and where they did not. */
 export const ANSWERED_OUTCOMES = ['contained', 'transferred', 'answered'] as const;
 export const MISSED_OUTCOMES = ['missed', 'abandoned'] as const;
-
-const PRICES_FILE = fileURLToPath(new URL('../../db/catalog/usage-prices.json', import.meta.url));
-const priceListSchema = z.object({
-  prices: z.array(z.object({ kind: z.string(), cents: z.number().min(0), per: z.number().positive() })),
-});
-/** US cents per unit of each usage kind; read once. */
-const CENTS_PER_UNIT = new Map(
-  priceListSchema.parse(JSON.parse(readFileSync(PRICES_FILE, 'utf8'))).prices.map((price) => [price.kind, price.cents / price.per]),
-);
 
 /** Which conversations and usage to count. Times are ISO strings as `toISOString()` writes them. */
 export interface AnalyticsFilter {
@@ -130,20 +115,18 @@ export class AnalyticsStore {
   }
 
   /**
-   * Spend in US cents of the usage metered in the window (counted when metered: a voice call at
-   * its end), per UTC day, per agent, or in all (key ''). Unpriced kinds cost nothing.
+   * Spend in US cents: the credits of the usage charged in the window (counted when charged: a
+   * voice call at its end), per UTC day, per agent, or in all (key '').
    */
   spendCents(filter: AnalyticsFilter, by: 'day' | 'agent' | 'all'): Map<string, number> {
     const where = conditions(filter, { alias: 'u', time: 'created_at' });
     const key = by === 'day' ? 'substr(u.created_at, 1, 10)' : by === 'agent' ? 'u.agent_id' : "''";
     const rows = this.db
       .prepare(
-        `SELECT ${key} AS key, u.kind AS kind, SUM(u.quantity) AS quantity FROM usage_events u
-         WHERE ${['u.org_id = ?', ...where.sql].join(' AND ')} GROUP BY key, u.kind`,
+        `SELECT ${key} AS key, SUM(u.credits) AS credits FROM usage_items u
+         WHERE ${['u.org_id = ?', ...where.sql].join(' AND ')} GROUP BY key`,
       )
-      .all(filter.orgId, ...where.params) as { key: string; kind: string; quantity: number }[];
-    const spend = new Map<string, number>();
-    for (const row of rows) spend.set(row.key, (spend.get(row.key) ?? 0) + row.quantity * (CENTS_PER_UNIT.get(row.kind) ?? 0));
-    return spend;
+      .all(filter.orgId, ...where.params) as { key: string; credits: number }[];
+    return new Map(rows.map((row) => [row.key, row.credits]));
   }
 }

@@ -6,7 +6,7 @@ import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
 
 export type Channel = 'chat' | 'voice';
 /** Where a conversation came from, finer than its channel. */
-export type Surface = 'session' | 'widget' | 'completions' | 'simulate' | 'talk' | 'probe';
+export type Surface = 'session' | 'widget' | 'completions' | 'simulate' | 'talk' | 'probe' | 'phone';
 export type MessageRole = 'user' | 'assistant';
 
 export interface ConversationRecord {

@@ -2,7 +2,7 @@
 import type { Db } from './db.ts';
 import { newId } from '../ids.ts';
 import type {
-  GateLimits, GateResults, ProbeScenario, ProbeStatus, ResolvedScenario, TurnResult,
+  GateLimits, GateResults, ProbeMode, ProbeScenario, ProbeStatus, ResolvedScenario, TurnResult,
 } from '../runtime/probe/scenario.ts';
 
 export interface SavedScenario {
@@ -20,6 +20,7 @@ export interface ProbeRunRecord {
   orgId: string;
   agentId: string;
   status: ProbeStatus;
+  mode: ProbeMode;
   draft: boolean;
   scenario: ResolvedScenario;
   limits: GateLimits;
@@ -50,6 +51,7 @@ interface RunRow {
   org_id: string;
   agent_id: string;
   status: ProbeStatus;
+  mode: ProbeMode;
   draft: number;
   scenario: string;
   gate_limits: string;
@@ -80,6 +82,7 @@ const toRun = (row: RunRow): ProbeRunRecord => ({
   orgId: row.org_id,
   agentId: row.agent_id,
   status: row.status,
+  mode: row.mode,
   draft: row.draft === 1,
   scenario: JSON.parse(row.scenario) as ResolvedScenario,
   limits: JSON.parse(row.gate_limits) as GateLimits,
@@ -118,14 +121,14 @@ export class ProbeStore {
     return rows.map(toScenario);
   }
 
-  createRun(run: { orgId: string; agentId: string; draft: boolean; scenario: ResolvedScenario; limits: GateLimits }): ProbeRunRecord {
+  createRun(run: { orgId: string; agentId: string; mode: ProbeMode; draft: boolean; scenario: ResolvedScenario; limits: GateLimits }): ProbeRunRecord {
     const id = newId('probeRun');
     this.db
       .prepare(
-        `INSERT INTO probe_runs (id, org_id, agent_id, status, draft, scenario, gate_limits, created_at)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)`,
+        `INSERT INTO probe_runs (id, org_id, agent_id, status, mode, draft, scenario, gate_limits, created_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       )
-      .run(id, run.orgId, run.agentId, Number(run.draft), JSON.stringify(run.scenario), JSON.stringify(run.limits), this.now().toISOString());
+      .run(id, run.orgId, run.agentId, run.mode, Number(run.draft), JSON.stringify(run.scenario), JSON.stringify(run.limits), this.now().toISOString());
     return this.findRun(run.orgId, run.agentId, id)!;
   }
 

@@ -37,6 +37,8 @@ export interface AutoReload {
 
 export interface Wallet {
   balanceCents: number;
+  /** Metered usage the balance could not cover, taken from the next credit. */
+  owedCents: number;
   autoReload: AutoReload;
   updatedAt: string;
 }
@@ -61,8 +63,18 @@ export interface DebitResult {
   reload: Payment | null;
 }
 
+export interface ChargeResult {
+  /** Null when the balance was already empty: everything is owed. */
+  entry: LedgerEntry | null;
+  /** What the balance could not cover (added to the wallet's owed amount). */
+  owedCents: number;
+  /** The auto-reload payment this debit started (pending; the provider is asked next), if it crossed the threshold. */
+  reload: Payment | null;
+}
+
 interface WalletRow {
   balance_cents: number;
+  owed_cents: number;
   auto_reload_enabled: number;
   auto_reload_threshold_cents: number;
   auto_reload_amount_cents: number;
@@ -86,6 +98,7 @@ export class WalletStore {
     const row = this.row(orgId);
     return {
       balanceCents: row.balance_cents,
+      owedCents: row.owed_cents,
       autoReload: { enabled: row.auto_reload_enabled === 1, thresholdCents: row.auto_reload_threshold_cents, amountCents: row.auto_reload_amount_cents },
       updatedAt: row.updated_at,
     };
@@ -102,9 +115,20 @@ export class WalletStore {
     return toPage(rows as LedgerEntry[], page.limit);
   }
 
-  /** Add money. */
+  /** Add money; anything owed is collected from it at once. */
   credit(orgId: string, request: EntryRequest): LedgerEntry {
-    return writeTransaction(this.db, () => this.existing(orgId, request.idempotencyKey) ?? this.append(orgId, request, request.amountCents));
+    return writeTransaction(this.db, () => {
+      const replayed = this.existing(orgId, request.idempotencyKey);
+      if (replayed) return replayed;
+      const entry = this.append(orgId, request, request.amountCents);
+      const owed = this.row(orgId).owed_cents;
+      const collected = Math.min(owed, entry.balanceAfterCents);
+      if (collected > 0) {
+        this.db.prepare('UPDATE wallets SET owed_cents = owed_cents - ? WHERE org_id = ?').run(collected, orgId);
+        this.append(orgId, { amountCents: collected, kind: 'debit', reason: 'owed usage collected', reference: entry.id }, -collected);
+      }
+      return entry;
+    });
   }
 
   /** Take money; 402 insufficient_balance when the balance would go below zero (checked and written in one transaction). */
@@ -120,6 +144,25 @@ export class WalletStore {
       }
       const entry = this.append(orgId, request, -request.amountCents);
       return { entry, reload: this.maybeStartReload(orgId, wallet, entry.balanceAfterCents) };
+    });
+  }
+
+  /**
+   * Take metered usage, which has already happened and so cannot be refused: as much as the
+   * balance holds, and the rest is owed until the next credit.
+   */
+  charge(orgId: string, request: EntryRequest): ChargeResult {
+    return writeTransaction(this.db, () => {
+      const replayed = this.existing(orgId, request.idempotencyKey);
+      if (replayed) return { entry: replayed, owedCents: 0, reload: null };
+      const wallet = this.row(orgId);
+      const taken = Math.min(wallet.balance_cents, request.amountCents);
+      const owed = request.amountCents - taken;
+      if (owed > 0) this.db.prepare('UPDATE wallets SET owed_cents = owed_cents + ? WHERE org_id = ?').run(owed, orgId);
+      if (taken === 0) return { entry: null, owedCents: owed, reload: null };
+      const reason = owed > 0 ? `${request.reason ?? 'usage'} (${owed} cents owed)` : request.reason;
+      const entry = this.append(orgId, { ...request, reason }, -taken);
+      return { entry, owedCents: owed, reload: this.maybeStartReload(orgId, wallet, entry.balanceAfterCents) };
     });
   }
 
@@ -191,7 +234,8 @@ export class WalletStore {
     return this.db.prepare('SELECT * FROM wallets WHERE org_id = ?').get(orgId) as WalletRow;
   }
 
-  private existing(orgId: string, idempotencyKey: string | undefined): LedgerEntry | undefined {
+  /** The entry written under an idempotency key, if any. */
+  existing(orgId: string, idempotencyKey: string | undefined): LedgerEntry | undefined {
     if (!idempotencyKey) return undefined;
     return this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`).get(orgId, idempotencyKey) as LedgerEntry | undefined;
   }
@@ -211,11 +255,42 @@ export class WalletStore {
     return { id, amountCents: signedCents, kind: request.kind, reason: request.reason ?? null, reference: request.reference ?? null, idempotencyKey: request.idempotencyKey ?? null, balanceAfterCents: balanceAfter, createdAt };
   }
 
-  /** After a debit: one reload when the balance first drops below the threshold, then disarmed. */
+  /**
+   * After a debit: when the balance first drops below a threshold above zero, disarm, start one
+   * reload if auto-reload is on, and tell the crossing listeners (in the debit's write).
+   */
   private maybeStartReload(orgId: string, before: WalletRow, balanceAfter: number): Payment | null {
-    if (before.auto_reload_enabled !== 1 || before.auto_reload_armed !== 1) return null;
-    if (balanceAfter >= before.auto_reload_threshold_cents || before.auto_reload_amount_cents <= 0) return null;
+    const thresholdCents = before.auto_reload_threshold_cents;
+    if (before.auto_reload_armed !== 1 || thresholdCents <= 0 || balanceAfter >= thresholdCents) return null;
     this.db.prepare('UPDATE wallets SET auto_reload_armed = 0 WHERE org_id = ?').run(orgId);
-    return this.createPayment(orgId, { purpose: 'auto_reload', provider: 'unassigned', amountCents: before.auto_reload_amount_cents });
+    const reload =
+      before.auto_reload_enabled === 1 && before.auto_reload_amount_cents > 0
+        ? this.createPayment(orgId, { purpose: 'auto_reload', provider: 'unassigned', amountCents: before.auto_reload_amount_cents })
+        : null;
+    for (const listener of this.crossingListeners) listener({ orgId, balanceCents: balanceAfter, thresholdCents, reload });
+    return reload;
   }
+
+  private readonly crossingListeners: ((crossing: ThresholdCrossing) => void)[] = [];
+
+  /** Run `listener` inside the write of every debit that crosses below the threshold (it records the event and queues the reload's job). */
+  onThresholdCrossed(listener: (crossing: ThresholdCrossing) => void): void {
+    this.crossingListeners.push(listener);
+  }
+
+  /** Reload payments still waiting for the provider to start them, oldest first. */
+  unstartedReloads(limit: number): Payment[] {
+    return this.db
+      .prepare(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE provider = 'unassigned' AND status = 'pending' ORDER BY id LIMIT ?`)
+      .all(limit) as Payment[];
+  }
+}
+
+/** A debit that took the balance below the auto-reload threshold. */
+export interface ThresholdCrossing {
+  orgId: string;
+  balanceCents: number;
+  thresholdCents: number;
+  /** The reload payment it started (pending, provider 'unassigned'); null when auto-reload is off. */
+  reload: Payment | null;
 }

@@ -40,6 +40,14 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
 /** A resource id in a path, e.g. `agt_01j…`. */
 export const idField = (description: string) => z.string().min(1).max(64).describe(description);
 
+/** The output of a download tool (`http.file`): REST sends the bytes, MCP this object. */
+export const fileOutput = z.object({
+  filename: z.string().describe('A file name to save it under.'),
+  contentType: z.string().describe('The media type.'),
+  contentBase64: z.string().describe('The file, base64-encoded.'),
+});
+export type FileOutput = z.input<typeof fileOutput>;
+
 export const pageInput = {
   cursor: z.string().max(512).optional().describe('The nextCursor of the previous page; omit for the first page.'),
   limit: z.number().int().min(1).max(100).default(20).describe('Items per page (1-100).'),
@@ -64,7 +72,7 @@ export function deletedOutput(kind: string) {
 }
 
 /** Output schema of a paginated tool. */
-export function pageOf<T extends z.ZodType>(item: T, order: 'newest first' | 'oldest first' = 'newest first') {
+export function pageOf<T extends z.ZodType>(item: T, order: 'newest first' | 'oldest first' | 'in number order' = 'newest first') {
   return z.object({
     items: z.array(item).describe(`This page of results, ${order}.`),
     nextCursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page.'),

@@ -41,6 +41,14 @@ import {
 import {
   configureWalletAutoReload, creditWallet, getWallet, listWalletTransactions, settlePayment, topUpWallet,
 } from './billing/wallet.ts';
+import { changeSubscriptionPlan, getSubscription, listPlans } from './billing/plans.ts';
+import { listUsageItems, listUsageRecords } from './billing/usage.ts';
+import { downloadInvoicePdf, listInvoices } from './billing/invoices.ts';
+import {
+  checkAvailableNumber, importNumberTool, purchaseNumberTool, releaseNumberHold, reserveNumberTool, searchAvailableNumbers,
+} from './numbers/buying.ts';
+import { assignNumber, listNumbers, releaseNumberTool, unassignNumber } from './numbers/owned.ts';
+import { placeSandboxCallTool } from './numbers/sandbox-calls.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -65,6 +73,9 @@ const ALL_TOOLS: readonly Tool[] = [
   listWebhookEndpoints, createWebhookEndpoint, getWebhookEndpoint, updateWebhookEndpoint, deleteWebhookEndpoint,
   listWebhookDeliveries, sendTestWebhook,
   getWallet, listWalletTransactions, creditWallet, topUpWallet, configureWalletAutoReload, settlePayment,
+  listNumbers, searchAvailableNumbers, checkAvailableNumber, reserveNumberTool, releaseNumberHold, purchaseNumberTool, importNumberTool,
+  assignNumber, unassignNumber, releaseNumberTool, placeSandboxCallTool,
+  listPlans, getSubscription, changeSubscriptionPlan, listUsageRecords, listUsageItems, listInvoices, downloadInvoicePdf,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

@@ -19,9 +19,10 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'meta', description: 'Account info and the language capability matrix.', inDefaultProfile: true },
   { name: 'audit', description: 'The activity log of the account.', inDefaultProfile: false },
   { name: 'observe', description: 'Analytics and conversation history: what happened on every channel.', inDefaultProfile: false },
-  { name: 'billing', description: 'The prepaid wallet: balance, ledger, credit, card top-ups and auto-reload.', inDefaultProfile: false },
+  { name: 'billing', description: 'The prepaid wallet (balance, ledger, credit, card top-ups, auto-reload), plans and subscription, usage and invoices.', inDefaultProfile: false },
   { name: 'playbooks', description: 'Playbooks (scripted multi-step flows) and the interaction variables that flow through them.', inDefaultProfile: false },
   { name: 'webhooks', description: 'Webhook endpoints that receive signed event deliveries, their delivery history and test sends.', inDefaultProfile: false },
+  { name: 'numbers', description: 'Phone numbers: search, hold, buy or import, assign to agents, release; sandbox test calls.', inDefaultProfile: false },
 ];
 
 export const TOOLSET_NAMES = TOOLSETS.map((toolset) => toolset.name);

@@ -67,6 +67,11 @@ export interface HttpSpec {
    * SSE is `data:` lines of the `chunk` events, ending `data: [DONE]`.
    */
   wire?: 'flowyte' | 'openai';
+  /**
+   * A download: the output is `{ filename, contentType, contentBase64 }` (see `fileOutput`), which
+   * REST answers as the file itself, with this content type; MCP gets the object.
+   */
+  file?: { contentType: string };
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {

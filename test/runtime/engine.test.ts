@@ -67,7 +67,7 @@ describe('the conversation engine on an OpenAI-compatible server', () => {
     expect((await body(response)).code).toBe('model_error');
     const after = chat.services.conversations.find(chat.orgA.org.id, session.id)!;
     expect([after.messageCount, after.eventCount]).toEqual([before.messageCount, before.eventCount]);
-    expect(chat.services.usage.list(chat.orgA.org.id)).toEqual([]);
+    expect(chat.services.usage.all({ orgId: chat.orgA.org.id })).toEqual([]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,22 +9,14 @@ import { createBackground } from '../../src/runtime/background.ts';
 import { SECRET_KEY_SCOPES } from '../../src/auth/scopes.ts';
 import { quietLogger } from '../helpers.ts';
 import { startWebServer, type WebServer } from '../knowledge-helpers.ts';
+import { killWorker, spawnWorker, until } from '../support/worker-child.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 let web: WebServer | undefined;
 let services: Services | undefined;
 afterEach(async () => {
   await web?.close();
   services?.close();
 });
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('durable ingestion jobs', () => {
   it('resume after the worker process is killed mid-ingestion, and end indexed with nothing half-written', async () => {
@@ -44,13 +35,12 @@ describe('durable ingestion jobs', () => {
       body: JSON.stringify({ kind: 'url', label: 'Slow', url: `${web.url}/slow` }),
     })).json()).data;
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/worker-process.ts'], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawnWorker(env);
     try {
       await until(() => web!.requests.includes('/slow'), 20_000);
     } finally {
-      child.kill('SIGKILL');
+      await killWorker(child);
     }
-    await new Promise((resolve) => child.once('exit', resolve));
     const job = services.db.prepare("SELECT status, attempts FROM jobs WHERE subject_id = ?").get(source.id) as { status: string; attempts: number };
     expect(job).toEqual({ status: 'running', attempts: 1 });
     expect(services.knowledge.findSourceById(source.id)?.status).toBe('pending');

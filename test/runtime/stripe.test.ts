@@ -1,47 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { body, createPlatform, type Platform } from '../helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
+import { startStripeServer } from '../support/stripe-server.ts';
 
 const closing = closeAfterEach();
 const WEBHOOK_SECRET = 'whsec_test_flowyte';
 const signer = new Stripe('sk_test_signer');
-
-interface RecordedRequest {
-  method: string;
-  path: string;
-  authorization: string | undefined;
-  idempotencyKey: string | undefined;
-  form: Record<string, string>;
-}
-
-/** A local server speaking Stripe's /v1/payment_intents: form-encoded requests, JSON PaymentIntent objects. */
-async function startStripeServer(): Promise<{ url: string; requests: RecordedRequest[]; close(): Promise<void> }> {
-  const requests: RecordedRequest[] = [];
-  let count = 0;
-  const server = http.createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    request.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(raw));
-      requests.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization, idempotencyKey: request.headers['idempotency-key'] as string | undefined, form });
-      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') {
-        response.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } }));
-        return;
-      }
-      const id = `pi_test_${++count}`;
-      const metadata = Object.fromEntries(Object.entries(form).filter(([key]) => key.startsWith('metadata[')).map(([key, value]) => [key.slice(9, -1), value]));
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Request-Id': `req_${count}` }).end(
-        JSON.stringify({ id, object: 'payment_intent', amount: Number(form.amount), currency: form.currency, status: 'requires_payment_method', client_secret: `${id}_secret_abc`, livemode: false, metadata, created: 1_700_000_000 }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 function intentEvent(eventId: string, type: string, intentId: string): string {
   return JSON.stringify({ id: eventId, object: 'event', type, api_version: '2024-06-20', created: 1_700_000_100, data: { object: { id: intentId, object: 'payment_intent', amount: 2000, currency: 'usd', status: type === 'payment_intent.succeeded' ? 'succeeded' : 'requires_payment_method' } } });

@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** The body as sent (what a webhook signature covers). */
+  raw: string;
 }
 
 export interface Reply {
@@ -31,7 +33,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     let raw = '';
     request.on('data', (chunk) => (raw += chunk));
     request.on('end', () => {
-      const entry = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: raw ? JSON.parse(raw) : null };
+      const entry = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: raw ? JSON.parse(raw) : null, raw };
       received.push(entry);
       const reply = typeof answer === 'function' ? answer(entry) : answer;
       const send = () => {

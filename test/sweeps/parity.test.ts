@@ -21,8 +21,9 @@ const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The value with ids, timestamps and cursors replaced by placeholders. */
 function stable(value: unknown, key = ''): unknown {
   if (key === 'nextCursor' && typeof value === 'string') return '<cursor>';
-  // Signed tokens, signing secrets, rooms and anonymous visitor ids are random; `created` is a clock reading.
-  if (['visitorToken', 'token', 'room', 'secret'].includes(key) && typeof value === 'string') return `<${key}>`;
+  // Signed tokens, signing secrets, rooms and anonymous visitor ids are random; `created` is a clock reading;
+  // each seed owns its own phone number.
+  if (['visitorToken', 'token', 'room', 'secret', 'e164'].includes(key) && typeof value === 'string') return `<${key}>`;
   if (key === 'created' && typeof value === 'number') return '<unix-time>';
   if (typeof value === 'string') {
     if (ID_PATTERN.test(value)) return '<id>';

@@ -13,10 +13,10 @@ let platform: ChatPlatform;
 const agents = { acme: '', bistro: '', zed: '', alpha: '', old: '' };
 /** Voice seconds metered per live call, as the engine measured them. */
 const seconds = { bistroSilent: 0, acmeAnswered: 0, acmeTransferred: 0 };
-/** Spend in tenths of a cent: a live chat reply is 5 (0.5¢), a voice second 2 (12¢ a minute). */
-const REPLY = 5;
-const VOICE_SECOND = 2;
-const usd = (tenthsOfCent: number) => tenthsOfCent / 1000;
+/** Spend in cents on the Starter plan: a live chat reply is 1¢, a call 12¢ per started minute. */
+const REPLY = 1;
+const callCents = (callSeconds: number) => Math.max(1, Math.ceil(callSeconds / 60)) * 12;
+const usd = (cents: number) => cents / 100;
 
 async function ok(method: string, path: string, payload?: unknown): Promise<any> {
   const response = await platform.request(method, path, { body: payload });
@@ -184,11 +184,11 @@ describe('get_analytics_timeseries', () => {
     expect(json.data).toEqual({
       from: '2025-03-10T00:00:00.000Z', to: '2025-03-14T00:00:00.000Z', channel: null,
       buckets: [
-        { date: '2025-03-10', conversations: 3, chatConversations: 2, voiceConversations: 1, spendUsd: usd(2 * REPLY + seconds.bistroSilent * VOICE_SECOND) },
+        { date: '2025-03-10', conversations: 3, chatConversations: 2, voiceConversations: 1, spendUsd: usd(2 * REPLY + callCents(seconds.bistroSilent)) },
         { date: '2025-03-11', conversations: 0, chatConversations: 0, voiceConversations: 0, spendUsd: 0 },
         {
           date: '2025-03-12', conversations: 3, chatConversations: 1, voiceConversations: 2,
-          spendUsd: usd(REPLY + (seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND),
+          spendUsd: usd(REPLY + callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred)),
         },
         { date: '2025-03-13', conversations: 2, chatConversations: 2, voiceConversations: 0, spendUsd: usd(2 * REPLY) },
       ],
@@ -216,7 +216,7 @@ describe('get_agent_analytics_timeseries', () => {
     expect(voice.buckets.map((bucket: any) => [bucket.date, bucket.conversations, bucket.voiceConversations, bucket.spendUsd])).toEqual([
       ['2025-03-10', 0, 0, 0],
       ['2025-03-11', 0, 0, 0],
-      ['2025-03-12', 2, 2, usd((seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND)],
+      ['2025-03-12', 2, 2, usd(callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred))],
       ['2025-03-13', 0, 0, 0],
     ]);
     const chat = (await get(`/agents/${agents.acme}/analytics/timeseries?${dates}&channel=chat`)).json.data;
@@ -237,7 +237,7 @@ describe('get_analytics_overview', () => {
       total: 8, answered: 6, missed: 2, contained: 4, transferred: 1,
       answerRate: 0.75, containmentRate: 0.5, transferRate: 0.125,
       chatConversations: 5, voiceConversations: 3, activeAgents: 3,
-      spendUsd: usd(5 * REPLY + (seconds.bistroSilent + seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND),
+      spendUsd: usd(5 * REPLY + callCents(seconds.bistroSilent) + callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred)),
       avgTicketUsd: 100, recoveredRevenueUsd: 600,
     });
   });
@@ -245,7 +245,7 @@ describe('get_analytics_overview', () => {
   it('narrows by window and channel, and shows nothing of another org', async () => {
     const day3 = (await get('/analytics/overview?from=2025-03-12&to=2025-03-13&channel=voice')).json.data;
     expect(day3).toMatchObject({ total: 2, voiceConversations: 2, chatConversations: 0, activeAgents: 1, answered: 2, missed: 0 });
-    expect(day3.spendUsd).toBe(usd((seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND));
+    expect(day3.spendUsd).toBe(usd(callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred)));
     const other = (await get('/analytics/overview', platform.orgB.apiKey.secret)).json.data;
     expect(other).toMatchObject({ total: 0, activeAgents: 0, spendUsd: 0 });
   });
@@ -265,13 +265,13 @@ describe('get_analytics_by_agent', () => {
           agentId: agents.acme, name: 'Acme front desk',
           total: 5, answered: 4, missed: 1, contained: 3, transferred: 1, answerRate: 0.8, containmentRate: 0.6, transferRate: 0.2,
           chatConversations: 3, voiceConversations: 2, lastConversationAt: '2025-03-13T00:00:00.000Z',
-          spendUsd: usd(3 * REPLY + (seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND),
+          spendUsd: usd(3 * REPLY + callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred)),
         },
         {
           agentId: agents.bistro, name: 'Bistro line',
           total: 2, answered: 1, missed: 1, contained: 0, transferred: 0, answerRate: 0.5, containmentRate: 0, transferRate: 0,
           chatConversations: 1, voiceConversations: 1, lastConversationAt: '2025-03-12T23:30:00.000Z',
-          spendUsd: usd(REPLY + seconds.bistroSilent * VOICE_SECOND),
+          spendUsd: usd(REPLY + callCents(seconds.bistroSilent)),
         },
         { agentId: agents.alpha, name: 'Alpha spare', ...zeros },
         { agentId: agents.zed, name: 'Zed spare', ...zeros },
@@ -286,8 +286,8 @@ describe('get_analytics_by_agent', () => {
     ]);
     const voice = (await get('/analytics/by-agent?channel=voice')).json.data.agents;
     expect(voice.map((row: any) => [row.name, row.total, row.missed, row.spendUsd])).toEqual([
-      ['Acme front desk', 2, 0, usd((seconds.acmeAnswered + seconds.acmeTransferred) * VOICE_SECOND)],
-      ['Bistro line', 1, 1, usd(seconds.bistroSilent * VOICE_SECOND)],
+      ['Acme front desk', 2, 0, usd(callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred))],
+      ['Bistro line', 1, 1, usd(callCents(seconds.bistroSilent))],
       ['Alpha spare', 0, 0, 0],
       ['Zed spare', 0, 0, 0],
     ]);

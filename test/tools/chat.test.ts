@@ -102,10 +102,10 @@ describe('send_chat_message', () => {
     await platform.request('POST', `/chat/sessions/${live.id}/messages`, { body: { content: 'When are you open?' } });
     await platform.request('POST', `/chat/sessions/${live.id}/messages`, { body: { content: 'Thanks!' } });
     await platform.request('POST', `/chat/sessions/${draft.id}/messages`, { body: { content: 'When are you open?' } });
-    const usage = platform.services.usage.list(platform.orgA.org.id);
+    const usage = platform.services.usage.all({ orgId: platform.orgA.org.id });
     expect(usage.map((item) => [item.conversationId, item.channel, item.kind, item.quantity])).toEqual([
-      [live.id, 'chat', 'message', 1],
-      [live.id, 'chat', 'message', 1],
+      [live.id, 'chat', 'chat_message', 1],
+      [live.id, 'chat', 'chat_message', 1],
     ]);
   });
 

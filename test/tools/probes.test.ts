@@ -9,6 +9,7 @@ import { createChatPlatform, parseSse, type ChatPlatform } from '../chat-helpers
 import { startWebhookServer } from '../support/webhook-server.ts';
 import { baseLanguage, detectLanguage } from '../../src/runtime/probe/language.ts';
 import { runProbeJob } from '../../src/runtime/probe/job.ts';
+import { PROBE_CALLER_ID } from '../../src/runtime/probe/runner.ts';
 
 const opened = closeAfterEach();
 
@@ -88,7 +89,7 @@ describe('start_probe_run and get_probe_run', () => {
     // The conversation is a draft probe conversation of its own, ended, and nothing was billed.
     const conversation = chat.services.conversations.find(chat.orgA.org.id, run.conversationId)!;
     expect(conversation).toMatchObject({ surface: 'probe', draft: true, status: 'ended', versionId: null });
-    expect(chat.services.usage.list(chat.orgA.org.id)).toEqual([]);
+    expect(chat.services.usage.all({ orgId: chat.orgA.org.id })).toEqual([]);
   });
 
   it('fails the goal-completion gate when a phrase is never said and a tool never called, naming each miss', async () => {
@@ -147,15 +148,55 @@ describe('start_probe_run and get_probe_run', () => {
     expect(run.gates.latency.passed).toBe(true);
   });
 
-  it('answers 422 probe_mode_unavailable for phone mode, queueing nothing', async () => {
+  it('answers 422 probe_mode_unavailable for phone mode when the agent has no number, queueing nothing', async () => {
     const chat = opened(await createChatPlatform());
+    await chat.publish();
     const response = await kick(chat, { scenario: SATURDAY, mode: 'phone', save: true });
     expect(response.status).toBe(422);
     const problem = await body(response);
     expect(problem).toMatchObject({ code: 'probe_mode_unavailable', status: 422, title: 'Probe mode not available' });
-    expect(problem.errors).toEqual([{ field: 'mode', message: 'only "loopback" is available' }]);
+    expect(problem.detail).toContain('assign one');
+    expect(problem.errors).toEqual([{ field: 'mode', message: 'the agent needs an assigned phone number' }]);
     expect(await chat.drain()).toBe(0);
     expect(chat.services.probes.scenarios(chat.orgA.org.id, chat.agentId)).toEqual([]);
+  });
+
+  it('answers 409 no_published_version for phone mode on a never-published agent, even with a number', async () => {
+    const chat = opened(await createChatPlatform());
+    await chat.request('POST', '/numbers/import', { body: { e164: '+14155550100', agentId: chat.agentId } });
+    const response = await kick(chat, { scenario: SATURDAY, mode: 'phone' });
+    expect(response.status).toBe(409);
+    expect((await body(response)).code).toBe('no_published_version');
+  });
+
+  it("runs phone mode as a sandbox call to the agent's number, answered by the live version and billed", async () => {
+    const chat = opened(await createChatPlatform());
+    await chat.publish();
+    const agent = (await body(await chat.request('GET', `/agents/${chat.agentId}`))).data;
+    await chat.request('PATCH', `/agents/${chat.agentId}`, { body: { greeting: 'Changed, not published.' } });
+    const number = (await body(await chat.request('POST', '/numbers/import', { body: { e164: '+18005550100', agentId: chat.agentId } }))).data;
+    const run = await probe(chat, { scenario: SATURDAY, mode: 'phone' });
+    expect(run).toMatchObject({ status: 'passed', mode: 'phone', draftMode: false, versionId: agent.publishedVersionId, error: null });
+    expect(run.turns).toMatchObject([{ index: 0, reply: SATURDAY_REPLY, toolCalls: [{ name: 'search_knowledge', ok: true }], passed: true }]);
+    const conversation = chat.services.conversations.find(chat.orgA.org.id, run.conversationId)!;
+    expect(conversation).toMatchObject({ channel: 'voice', surface: 'phone', draft: false, status: 'ended', endUser: PROBE_CALLER_ID });
+    const greeting = chat.services.conversations.recentMessages(chat.orgA.org.id, run.conversationId, 1 + 2)[0];
+    expect(greeting.content).toBe('Hi, this is Acme Plumbing. How can I help?');
+    const billed = chat.services.usage.all({ orgId: chat.orgA.org.id }).filter((item) => item.conversationId === run.conversationId);
+    expect(billed.map((item) => [item.kind, item.numberId])).toEqual([['voice_minute', null], ['toll_free_minute', number.id]]);
+  });
+
+  it('fails a phone probe whose call ends before the scenario does', async () => {
+    const chat = opened(await createChatPlatform());
+    expect((await chat.request('PATCH', `/agents/${chat.agentId}`, { body: { callControl: { maxDurationSeconds: 30 } } })).status).toBe(200);
+    await chat.publish();
+    await chat.request('POST', '/numbers/import', { body: { e164: '+14155550101', agentId: chat.agentId } });
+    // About 20 seconds to say, after a 4-second greeting and before an 8-second reply: the 30-second limit falls after the first turn.
+    const rambling = `When are you open on Saturday? ${'My kitchen sink has been leaking all week and the water keeps coming back. '.repeat(4)}`;
+    const run = await probe(chat, { scenario: { name: 'Rambling', turns: [{ user: rambling }, { user: 'And on Sunday?' }] }, mode: 'phone' });
+    expect(run.status).toBe('failed');
+    expect(run.turns).toHaveLength(1);
+    expect(run.gates.goalCompletion).toEqual({ passed: false, detail: 'turn 2 was never answered: the call ended first' });
   });
 
   it('answers 409 no_published_version when probing the live version of a never-published agent', async () => {

@@ -29,7 +29,7 @@ describe('simulate_agent', () => {
     expect(done).toMatchObject({ mode: 'text', draftMode: true, versionId: null, turns: 1, outcome: 'contained' });
     const receipt = platform.services.conversations.events(platform.orgA.org.id, done.conversationId);
     expect(receipt.map((event) => event.type)).toEqual(frames.slice(0, -1).map((frame) => frame.event));
-    expect(platform.services.usage.list(platform.orgA.org.id)).toEqual([]);
+    expect(platform.services.usage.all({ orgId: platform.orgA.org.id })).toEqual([]);
   });
 
   it('answers 409 no_published_version with draftMode false on a never-published agent', async () => {
@@ -93,11 +93,11 @@ describe('simulate_agent', () => {
     platform = await createChatPlatform();
     await platform.publish();
     await simulate(platform, { mode: 'voice', transcript: ['When are you open?'] });
-    expect(platform.services.usage.list(platform.orgA.org.id)).toEqual([]);
+    expect(platform.services.usage.all({ orgId: platform.orgA.org.id })).toEqual([]);
     const frames = await simulate(platform, { mode: 'voice', draftMode: false, transcript: ['When are you open?'] });
     const done = frames.at(-1)!.data;
-    const usage = platform.services.usage.list(platform.orgA.org.id);
-    expect(usage.map((item) => [item.channel, item.kind, item.quantity])).toEqual([['voice', 'voice_second', Math.ceil(done.durationSeconds)]]);
+    const usage = platform.services.usage.all({ orgId: platform.orgA.org.id });
+    expect(usage.map((item) => [item.channel, item.kind, item.quantity])).toEqual([['voice', 'voice_minute', Math.ceil(done.durationSeconds / 60)]]);
   });
 
   it('needs a transcript or a message', async () => {

@@ -8,6 +8,7 @@ import { createServices } from '../../src/services.ts';
 import { SECRET_KEY_SCOPES } from '../../src/auth/scopes.ts';
 import { FlowyteError } from '../../src/errors.ts';
 import { debitWallet } from '../../src/runtime/payments/payments.ts';
+import { createBackground } from '../../src/runtime/background.ts';
 import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
 
@@ -95,7 +96,7 @@ describe('wallet tools', () => {
     const response = await platform.request('GET', '/billing/wallet');
     expect(response.status).toBe(200);
     const { data } = await body(response);
-    expect(data).toEqual({ balanceCents: 0, balanceUsd: 0, currency: 'usd', autoReload: { enabled: false, thresholdUsd: 0, amountUsd: 0 }, updatedAt: expect.any(String) });
+    expect(data).toEqual({ balanceCents: 0, balanceUsd: 0, owedUsd: 0, currency: 'usd', autoReload: { enabled: false, thresholdUsd: 0, amountUsd: 0 }, updatedAt: expect.any(String) });
   });
 
   it('POST /billing/wallet/credit replays a repeated Idempotency-Key without a second entry', async () => {
@@ -164,9 +165,12 @@ describe('wallet tools', () => {
     const debit = (cents: number) => debitWallet(platform.services, orgId, { amountCents: cents, kind: 'debit' });
     expect((await debit(300)).reload).toBeNull(); // 2200: still above
     const crossing = await debit(300); // 1900: crosses
-    expect(crossing.reload).toMatchObject({ purpose: 'auto_reload', amountCents: 5000, status: 'pending', provider: 'sandbox' });
+    // Recorded with the debit; its job asks the provider.
+    expect(crossing.reload).toMatchObject({ purpose: 'auto_reload', amountCents: 5000, status: 'pending', provider: 'unassigned' });
     for (let index = 0; index < 5; index++) expect((await debit(100)).reload).toBeNull();
     expect(autoReloads(platform, orgId)).toBe(1);
+    await createBackground(platform.services).worker.drain();
+    expect(platform.services.wallet.findPayment(orgId, crossing.reload!.id)?.provider).toBe('sandbox');
 
     await platform.request('POST', `/billing/payments/${crossing.reload!.id}/settle`, { body: {}, token: session });
     expect(platform.services.wallet.balance(orgId)).toBe(1400 + 5000);

@@ -95,6 +95,8 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
     expect(source.status).toBe(201);
     expect(await background.worker.drain()).toBe(1);
     expect((await platform.request('POST', `/agents/${agentId}/publish`, { body: { note: 'widget test' } })).status).toBe(201);
+    // Live conversations are paid from the wallet.
+    expect((await platform.request('POST', '/billing/wallet/credit', { body: { amountUsd: 20 } })).status).toBe(200);
 
     allowedPage = await startHostPage('Allowed site');
     otherPage = await startHostPage('Other site');

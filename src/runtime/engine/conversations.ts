@@ -19,6 +19,7 @@ import type { PendingConfirmation } from './skill-tools.ts';
 import { guardState } from '../guardrails/enforce.ts';
 import { activePlaybook } from './playbook-runner.ts';
 import { decideOutcome, settle } from '../observe/settle.ts';
+import { chargeUsage } from '../billing/meter.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
 export interface ServedAgent {
@@ -96,6 +97,8 @@ export class ConversationEngine {
   start(served: ServedAgent, options: StartOptions, emit: EventSink = noEvents): { conversation: ConversationRecord; greeting: MessageRecord | null } {
     const { conversations } = this.services;
     const orgId = served.agent.orgId;
+    // Live traffic is paid from the wallet: an empty one takes no new conversations.
+    if (!served.draft) requireFunds(this.services, orgId);
     const conversation = conversations.create({
       orgId,
       agentId: served.agent.id,
@@ -126,7 +129,7 @@ export class ConversationEngine {
     options: { emit?: EventSink; signal?: AbortSignal } = {},
   ): Promise<TurnOutcome> {
     if (conversation.status === 'ended') throw new FlowyteError('session_ended', `conversation ${conversation.id} has ended: start a new one`);
-    const { conversations, usage } = this.services;
+    const { conversations } = this.services;
     const config = this.configOf(conversation);
     const asked = this.services.now().toISOString();
     const history = input.history ?? conversations.recentMessages(conversation.orgId, conversation.id, HISTORY_MESSAGES);
@@ -152,7 +155,8 @@ export class ConversationEngine {
     });
     // Chat is metered per reply; a voice conversation by its length when it ends.
     if (!conversation.draft && conversation.channel === 'chat') {
-      usage.record({ orgId: conversation.orgId, agentId: conversation.agentId, conversationId: conversation.id, channel: conversation.channel, kind: 'message', quantity: 1 });
+      const { orgId, agentId, id } = conversation;
+      chargeUsage(this.services, { orgId, agentId, conversationId: id, channel: 'chat', kind: 'chat_message', quantity: 1 }, { idempotencyKey: `reply:${reply.id}` });
     }
     return { userMessage, reply, events: result.events };
   }
@@ -182,7 +186,7 @@ export class ConversationEngine {
     conversations.end(conversation.orgId, conversation.id, outcome);
     if (current.channel === 'voice' && !current.draft && durationSeconds) {
       const { orgId, agentId, id } = current;
-      this.services.usage.record({ orgId, agentId, conversationId: id, channel: 'voice', kind: 'voice_second', quantity: Math.ceil(durationSeconds) });
+      chargeUsage(this.services, { orgId, agentId, conversationId: id, channel: 'voice', kind: 'voice_minute', quantity: billedMinutes(durationSeconds) }, { idempotencyKey: `call:${id}` });
     }
     settle(this.services, this.environment.model, conversations.find(conversation.orgId, conversation.id)!, durationSeconds);
     if (!current.draft) {
@@ -212,4 +216,18 @@ export class ConversationEngine {
     }
     return config;
   }
+}
+
+/** Voice and transfer time is billed per started minute. */
+export function billedMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
+}
+
+/** 402 insufficient_balance when the org's wallet is empty. */
+export function requireFunds(services: Pick<Services, 'wallet'>, orgId: string): void {
+  const balanceCents = services.wallet.balance(orgId);
+  if (balanceCents > 0) return;
+  throw new FlowyteError('insufficient_balance', 'the prepaid wallet is empty, so live conversations are paused: add credit (POST /billing/wallet/credit or /billing/wallet/topup)', {
+    extensions: { balanceCents, requiredCents: 1 },
+  });
 }

@@ -6,10 +6,9 @@
 import type { ServedAgent, ConversationEngine } from './conversations.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
 import type { EventSink } from './events.ts';
-import { Call } from './call.ts';
+import { Call, type ScriptStep } from './call.ts';
 
-/** One scripted step: something said, digits keyed (voice), or a silence (voice). */
-export type ScriptStep = { text: string } | { dtmf: string } | { silenceSeconds: number };
+export type { ScriptStep } from './call.ts';
 
 export interface SimulationResult {
   conversation: ConversationRecord;
@@ -18,9 +17,6 @@ export interface SimulationResult {
   durationSeconds: number | null;
   lastReply: string | null;
 }
-
-const WORDS_PER_SECOND = 2.5;
-const speakingSeconds = (text: string | null) => Math.ceil((text ?? '').split(/\s+/).filter(Boolean).length / WORDS_PER_SECOND);
 
 /** Run a script against a served agent, streaming every receipt event (not token deltas) to `emit`. */
 export async function simulate(
@@ -42,23 +38,7 @@ export async function simulate(
   }
 
   const call = Call.answer(engine, served, 'simulate', emit, options.now);
-  const interval = served.config.agent.callControl.idleReminderSeconds;
-  call.elapsedSeconds = speakingSeconds(call.lastReply);
-  for (const step of script) {
-    if ('silenceSeconds' in step) {
-      let silence = step.silenceSeconds;
-      while (silence >= interval && !call.ended) {
-        silence -= interval;
-        call.elapsedSeconds += interval;
-        call.idle();
-      }
-      call.elapsedSeconds += silence;
-    } else {
-      call.elapsedSeconds += speakingSeconds('text' in step ? step.text : step.dtmf);
-      call.elapsedSeconds += speakingSeconds(await call.hear(step, options.signal));
-    }
-    if (call.ended || call.checkLength()) break;
-  }
+  await call.play(script, { signal: options.signal });
   const ended = call.hangUp('completed');
   return { conversation: ended, turns: call.turns, durationSeconds: call.elapsedSeconds, lastReply: call.lastReply };
 }

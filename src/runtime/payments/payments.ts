@@ -1,4 +1,4 @@
-/** Card payments into the wallet: start one with the configured provider, settle it once, reload automatically. */
+/** Card payments into the wallet: start one with the configured provider, settle it once. */
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { DebitResult, EntryRequest, Payment, PaymentPurpose } from '../../store/wallet.ts';
@@ -19,36 +19,41 @@ export function paymentProvider(config: Config): PaymentProvider {
   return provider;
 }
 
-/** Record a pending payment and ask the provider to start it. */
+/** Record a pending payment and ask the provider to start it; a refusal fails the payment and is thrown. */
 export async function startPayment(services: Services, orgId: string, purpose: PaymentPurpose, amountCents: number): Promise<Payment> {
-  const provider = paymentProvider(services.config);
-  const payment = services.wallet.createPayment(orgId, { purpose, provider: provider.name, amountCents });
-  return askProvider(services, provider, payment);
-}
-
-async function askProvider(services: Services, provider: PaymentProvider, payment: Payment): Promise<Payment> {
+  const payment = services.wallet.createPayment(orgId, { purpose, provider: paymentProvider(services.config).name, amountCents });
   try {
-    const started = await provider.createPayment({ paymentId: payment.id, orgId: payment.orgId, amountCents: payment.amountCents, currency: 'usd' });
-    services.wallet.attachProviderPayment(payment.id, provider.name, started.providerPaymentId, started.clientSecret);
+    return await askProvider(services, payment);
   } catch (error) {
-    services.wallet.attachProviderPayment(payment.id, provider.name, `unstarted_${payment.id}`, null);
-    services.wallet.settlePayment(payment, 'failed');
+    failUnstarted(services, payment);
     throw error;
   }
+}
+
+/**
+ * Ask the provider to start a recorded payment and store its answer. Safe to repeat: our payment
+ * id is the provider's idempotency key.
+ */
+export async function askProvider(services: Services, payment: Payment): Promise<Payment> {
+  const provider = paymentProvider(services.config);
+  const started = await provider.createPayment({ paymentId: payment.id, orgId: payment.orgId, amountCents: payment.amountCents, currency: 'usd' });
+  services.wallet.attachProviderPayment(payment.id, provider.name, started.providerPaymentId, started.clientSecret);
   return services.wallet.findPayment(payment.orgId, payment.id)!;
 }
 
-/** Take money from the wallet; when that crosses the auto-reload threshold, start the one reload payment. */
+/** Settle a payment the provider never started as failed (a failed reload re-arms auto-reload). */
+export function failUnstarted(services: Services, payment: Payment): Payment {
+  services.wallet.attachProviderPayment(payment.id, paymentProvider(services.config).name, `unstarted_${payment.id}`, null);
+  return services.wallet.settlePayment(payment, 'failed');
+}
+
+/**
+ * Take money from the wallet. A debit that crosses below the auto-reload threshold records
+ * `wallet.low_balance` and queues the reload's job in its own write (see auto-reload.ts); the
+ * provider is asked by that job, never here.
+ */
 export async function debitWallet(services: Services, orgId: string, request: EntryRequest): Promise<DebitResult> {
-  const result = services.wallet.debit(orgId, request);
-  if (!result.reload) return result;
-  try {
-    return { ...result, reload: await askProvider(services, paymentProvider(services.config), result.reload) };
-  } catch (error) {
-    // The debit stands; the failed reload is re-armed and logged, and the next debit tries again.
-    services.logger.error('auto-reload payment failed to start', { orgId, paymentId: result.reload.id, error: String(error) });
-    return { ...result, reload: services.wallet.findPayment(orgId, result.reload.id)! };
-  }
+  return services.wallet.debit(orgId, request);
 }
 
 /** Apply a verified provider event: each event id once; a payment settles once, whatever order events arrive in. */

@@ -57,6 +57,8 @@ function misses(turn: TurnResult): string[] {
  */
 export function goalCompletion(scenario: ResolvedScenario, turns: TurnResult[]): GateResults['goalCompletion'] {
   const missed = turns.flatMap(misses);
+  // A call can end before the script does (its maximum length): what was never asked did not hold.
+  if (turns.length < scenario.turns.length) missed.push(`turn ${turns.length + 1} was never answered: the call ended first`);
   const { goal } = scenario;
   if (goal?.toolCall && !turns.some((turn) => turn.toolCalls.some((call) => call.name === goal.toolCall && call.ok))) {
     missed.push(`the goal tool ${goal.toolCall} was never called successfully`);

@@ -5,7 +5,7 @@
 import type { Services } from '../../services.ts';
 import type { JobHandler } from '../jobs.ts';
 import { FlowyteError, toProblem } from '../../errors.ts';
-import { runProbe, type ProbeOptions } from './runner.ts';
+import { runPhoneProbe, runProbe, type ProbeOptions } from './runner.ts';
 
 export const PROBE_JOB = 'probe_run';
 
@@ -31,12 +31,15 @@ export async function runProbeJob(
   const run = probes.findRun(orgId, agentId, runId);
   if (!run || FINISHED.has(run.status)) return;
   try {
-    const served = services.engine.serve(orgId, agentId, run.draft);
-    const outcome = await runProbe(services.engine, served, run.scenario, run.limits, {
+    const hooks: ProbeOptions = {
       ...options,
-      onStart: (conversationId) => probes.start(orgId, runId, { versionId: served.versionId, conversationId }),
+      onStart: (conversation) => probes.start(orgId, runId, { versionId: conversation.versionId, conversationId: conversation.id }),
       onTurn: (turn) => probes.addTurn(orgId, runId, turn),
-    });
+    };
+    const outcome =
+      run.mode === 'phone'
+        ? await runPhoneProbe(services, orgId, agentId, run.scenario, run.limits, hooks)
+        : await runProbe(services.engine, services.engine.serve(orgId, agentId, run.draft), run.scenario, run.limits, hooks);
     probes.finish(orgId, runId, { status: outcome.passed ? 'passed' : 'failed', gates: outcome.gates });
   } catch (error) {
     if (options.signal?.aborted) throw error;

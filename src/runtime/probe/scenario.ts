@@ -55,6 +55,9 @@ export interface GateResults {
 
 export type ProbeStatus = 'queued' | 'running' | 'passed' | 'failed' | 'error';
 
+/** loopback: the engine in-process; phone: a call to the agent's assigned number on the sandbox carrier. */
+export type ProbeMode = 'loopback' | 'phone';
+
 /** The gates that did not pass, by name. */
 export function failedGates(gates: GateResults): (keyof GateResults)[] {
   return (Object.keys(gates) as (keyof GateResults)[]).filter((name) => !gates[name].passed);

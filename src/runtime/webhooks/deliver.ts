@@ -3,7 +3,7 @@
  * subscribe to it, as one durable `webhook_delivery` job per endpoint and event. A job POSTs the
  * stored body, signed, and records the attempt. 2xx succeeds; 410 Gone disables the endpoint;
  * 429 retries after its Retry-After; anything else (3xx, 4xx, 5xx, network errors, timeouts)
- * retries on RETRY_SCHEDULE_MS and fails for good after the last entry. Delivery is at least
+ * retries on RETRY_SCHEDULE_MS (times the configured scale) and fails for good after the last entry. Delivery is at least
  * once: a worker that dies mid-attempt leaves the job to be picked up when its lease lapses, and
  * every attempt carries the same webhook-id so that receivers can drop duplicates.
  */
@@ -21,6 +21,10 @@ export const WEBHOOK_EVENT_TYPES = {
   'conversation.completed': 'A live conversation ended: conversationId, agentId, channel, outcome, reason.',
   'knowledge.source.indexed': 'A knowledge source was (re)indexed: sourceId, agentId, chunkCount.',
   'knowledge.source.failed': 'A knowledge source could not be indexed after its retries: sourceId, agentId, reason.',
+  'number.purchased': 'A phone number was bought: numberId, e164, numberType, agentId, monthlyCents, setupCents.',
+  'wallet.low_balance': 'A charge took the wallet below its auto-reload threshold (once until it is back above): balanceCents, balanceUsd, thresholdUsd, reloadPaymentId (null when auto-reload is off).',
+  'subscription.changed': 'The plan changed or a change was scheduled: planId, previousPlanId, effective (now, or when it starts), reason (renewal_unpaid when a renewal fell back to the default plan).',
+  'invoice.issued': 'A billing period closed with an invoice: invoiceId, number, periodStart, periodEnd, totalCents.',
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENT_TYPES;
@@ -105,7 +109,7 @@ async function attemptDelivery(services: Services, deliveryId: string, attempt: 
     throw new Error(result.error ?? `HTTP ${code}`);
   }
   const retryAfter = code === 429 ? retryAfterMs(result.retryAfter, finished) : undefined;
-  const retryAt = new Date(finished.getTime() + (retryAfter ?? RETRY_SCHEDULE_MS[attempt - 1]));
+  const retryAt = new Date(finished.getTime() + (retryAfter ?? Math.round(RETRY_SCHEDULE_MS[attempt - 1] * services.config.webhookRetryScale)));
   webhooks.recordAttempt(delivery.id, record, { status: 'pending', nextRetryAt: retryAt });
   throw new AttemptFailed(result.error ?? `HTTP ${code}`, retryAt);
 }

@@ -94,7 +94,7 @@ export const deleteAgent = defineTool({
   name: 'delete_agent',
   title: 'Delete an agent',
   description:
-    'Deletes an agent: it leaves your list and stops serving calls and chats; its knowledge is removed and its publishable keys are revoked. This cannot be undone.',
+    'Deletes an agent: it leaves your list and stops serving calls and chats; its knowledge is removed, its publishable keys are revoked and its phone numbers go back to your pool. This cannot be undone.',
   http: { method: 'DELETE', path: '/agents/{id}' },
   scope: 'agents:write',
   toolset: 'agents',
@@ -107,6 +107,7 @@ export const deleteAgent = defineTool({
       if (!services.agents.softDelete(org.id, input.id)) return false;
       for (const source of services.knowledge.allSources(org.id, input.id)) services.knowledge.deleteSource(org.id, input.id, source.id);
       services.publishableKeys.revokeAll(org.id, input.id);
+      services.numbers.unassignAgent(org.id, input.id);
       return true;
     });
     if (!deleted) throw notFound('agent', input.id);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineTool, idField } from '../define.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { agentDraftShape } from '../../runtime/agent-schema.ts';
-import { resolveScenario } from '../../runtime/probe/runner.ts';
+import { probeLine, resolveScenario } from '../../runtime/probe/runner.ts';
 import { enqueueProbeRun } from '../../runtime/probe/job.ts';
 import { MIN_LETTERS_TO_JUDGE } from '../../runtime/probe/language.ts';
 import { DEFAULT_GATE_LIMITS } from '../../runtime/probe/scenario.ts';
@@ -104,7 +104,7 @@ const runSchema = z.object({
   runId: z.string().describe('The probe run (prb_…).'),
   agentId: z.string().describe('The agent probed.'),
   status: z.enum(['queued', 'running', 'passed', 'failed', 'error']).describe('passed / failed once finished; error when the run could not finish.'),
-  mode: z.literal('loopback').describe('How the conversation ran.'),
+  mode: z.enum(['loopback', 'phone']).describe('How the conversation ran: in-process, or as a call to the agent\'s number.'),
   draftMode: z.boolean().describe('Whether the draft was probed (else the live version).'),
   versionId: z.string().nullable().describe('The version probed; null for the draft or before the run starts.'),
   conversationId: z.string().nullable().describe("The probe's conversation, once started."),
@@ -123,7 +123,7 @@ function presentRun(run: ProbeRunRecord): z.input<typeof runSchema> {
     runId: run.id,
     agentId: run.agentId,
     status: run.status,
-    mode: 'loopback',
+    mode: run.mode,
     draftMode: run.draft,
     versionId: run.versionId,
     conversationId: run.conversationId,
@@ -148,7 +148,7 @@ export const startProbeRun = defineTool({
   name: 'start_probe_run',
   title: 'Start a probe run',
   description:
-    "Queues a scripted scenario to run end to end against the agent (the draft by default) and answers at once with a run id to poll (get_probe_run) or stream (stream_probe_run). The run passes when every quality gate does: goal completion (the goal's tool called successfully / its phrase said, and every turn's expected phrases and tool calls), per-turn latency within the limit, and language fidelity (replies long enough to judge are in the scenario's language). save: true also keeps the scenario on the agent under its name, for publish_agent with requireProbes. mode 'phone' needs a sandbox carrier and is not available yet.",
+    "Queues a scripted scenario to run end to end against the agent (the draft by default) and answers at once with a run id to poll (get_probe_run) or stream (stream_probe_run). The run passes when every quality gate does: goal completion (the goal's tool called successfully / its phrase said, and every turn's expected phrases and tool calls), per-turn latency within the limit, and language fidelity (replies long enough to judge are in the scenario's language). save: true also keeps the scenario on the agent under its name, for publish_agent with requireProbes. mode 'phone' calls the agent's assigned number on the sandbox carrier instead, so its live version answers as it would a caller (and the call is billed like one).",
   http: { method: 'POST', path: '/agents/{agentId}/probe/run', successStatus: 202 },
   scope: 'agents:write',
   toolset: 'test',
@@ -156,8 +156,11 @@ export const startProbeRun = defineTool({
   input: z.object({
     agentId,
     scenario: scenarioSchema.describe('The conversation to run and what it must achieve.'),
-    mode: z.enum(['loopback', 'phone']).default('loopback').describe('loopback: through the conversation engine in-process; phone: over a call (not available yet).'),
-    draftMode: z.boolean().default(true).describe('Probe the current draft (default) or the live version.'),
+    mode: z
+      .enum(['loopback', 'phone'])
+      .default('loopback')
+      .describe('loopback: through the conversation engine in-process; phone: a sandbox call to the agent\'s assigned number (422 when it has none).'),
+    draftMode: z.boolean().default(true).describe('Probe the current draft (default) or the live version; phone probes always reach the live version.'),
     save: z.boolean().default(false).describe('Also save the scenario on the agent by name, for gated publishing.'),
     gates: gateLimitsSchema.optional().describe('Limits of the quality gates.'),
   }),
@@ -168,15 +171,13 @@ export const startProbeRun = defineTool({
   execute: async (input, context) => {
     const { services, org } = context;
     if (!services.agents.find(org.id, input.agentId)) throw notFound('agent', input.agentId);
-    if (input.mode === 'phone') {
-      throw new FlowyteError('probe_mode_unavailable', 'phone probes need a sandbox carrier, which this server does not have yet; use mode "loopback"', {
-        errors: [{ field: 'mode', message: 'only "loopback" is available' }],
-      });
-    }
-    const served = services.engine.serve(org.id, input.agentId, input.draftMode);
+    // A phone line serves the live version only.
+    const phone = input.mode === 'phone';
+    const served = services.engine.serve(org.id, input.agentId, input.draftMode && !phone);
+    if (phone) probeLine(services, org.id, input.agentId);
     const limits = { ...DEFAULT_GATE_LIMITS, ...input.gates };
     if (input.save) services.probes.saveScenario(org.id, input.agentId, input.scenario, limits);
-    const run = services.probes.createRun({ orgId: org.id, agentId: input.agentId, draft: served.draft, scenario: resolveScenario(input.scenario, served), limits });
+    const run = services.probes.createRun({ orgId: org.id, agentId: input.agentId, mode: input.mode, draft: served.draft, scenario: resolveScenario(input.scenario, served), limits });
     enqueueProbeRun(services, org.id, input.agentId, run.id);
     return { runId: run.id, status: 'queued' as const };
   },

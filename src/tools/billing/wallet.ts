@@ -20,6 +20,7 @@ const toUsd = (cents: number) => cents / 100;
 const walletSchema = z.object({
   balanceCents: z.number().int().describe('The balance in cents (1 credit = 1 cent).'),
   balanceUsd: z.number().describe('The balance in US dollars.'),
+  owedUsd: z.number().describe('Metered usage the balance could not cover, in US dollars; taken from the next credit. Live conversations pause while the balance is 0.'),
   currency: z.literal('usd').describe('Always usd.'),
   autoReload: z
     .object({
@@ -53,6 +54,7 @@ function presentWallet(wallet: Wallet): z.input<typeof walletSchema> {
   return {
     balanceCents: wallet.balanceCents,
     balanceUsd: toUsd(wallet.balanceCents),
+    owedUsd: toUsd(wallet.owedCents),
     currency: 'usd',
     autoReload: { enabled: wallet.autoReload.enabled, thresholdUsd: toUsd(wallet.autoReload.thresholdCents), amountUsd: toUsd(wallet.autoReload.amountCents) },
     updatedAt: wallet.updatedAt,

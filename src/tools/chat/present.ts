@@ -9,7 +9,7 @@ export const sessionSchema = z.object({
   agentId: z.string().describe('The agent.'),
   versionId: z.string().nullable().describe('The published version it runs; null for a draft session.'),
   draftMode: z.boolean().describe('Whether it runs the draft (never billed).'),
-  surface: z.enum(['session', 'widget', 'completions', 'simulate', 'talk', 'probe']).describe('Where the conversation came from.'),
+  surface: z.enum(['session', 'widget', 'completions', 'simulate', 'talk', 'probe', 'phone']).describe('Where the conversation came from.'),
   status: z.enum(['active', 'ended']).describe('ended sessions take no more messages.'),
   outcome: z.string().nullable().describe('Set when it ends: answered, missed, contained, transferred or abandoned (rules: GET /conversations).'),
   messageCount: z.number().int().describe('Messages so far, greeting included.'),

@@ -56,7 +56,7 @@ const splitOutput = {
   voiceConversations: count('Of total, voice conversations (calls and voice simulations).'),
 };
 const spendOutput = z.number().describe(
-  'What the usage metered in the window costs, in US dollars rounded to 1/100 of a cent, at the default price list (db/catalog/usage-prices.json: a live chat reply 0.5¢, voice 12¢ a minute billed by the second). Usage counts when it is metered: a voice call at its end.',
+  'What the usage charged in the window cost, in US dollars: the credits of its usage items (see list_usage_items), at the prices of the plan in force. Usage counts when it is charged: a voice call at its end.',
 );
 const revenueOutput = {
   avgTicketUsd: z.number().nullable().describe('The average ticket used, in US dollars (avgTicketCents ÷ 100 when given, else avgTicketUsd); null when neither was given.'),

@@ -3,7 +3,7 @@
  * transcript, its receipt, its recording, and an agent's calls. Voice and chat alike.
  */
 import { z } from 'zod';
-import { timeField } from './time.ts';
+import { isoWindow, timeField } from './time.ts';
 import { defineTool, idField, pageInput, pageOf, paginate } from '../define.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { loadAgent } from '../agents/present.ts';
@@ -91,9 +91,7 @@ function matchAll(q: string): string {
 type FilterFields = { from?: string; to?: string; channel?: 'chat' | 'voice'; outcome?: HistoryFilter['outcome']; includeTests: boolean };
 
 function historyFilter(input: FilterFields, extra: { agentId?: string; q?: string }): HistoryFilter {
-  const from = input.from && new Date(input.from).toISOString();
-  const to = input.to && new Date(input.to).toISOString();
-  if (from && to && to <= from) throw new FlowyteError('validation_error', 'to must be later than from', { errors: [{ field: 'to', message: 'must be later than from' }] });
+  const { from, to } = isoWindow(input);
   return {
     agentId: extra.agentId,
     channel: input.channel,

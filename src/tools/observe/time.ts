@@ -1,5 +1,6 @@
 /** The time-window fields observe tools share: an ISO date (midnight UTC) or a date-time with a zone. */
 import { z } from 'zod';
+import { FlowyteError } from '../../errors.ts';
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -21,3 +22,11 @@ export const timeField = (description: string) =>
     .optional()
     .describe(description);
 
+
+/** A window's bounds as UTC ISO strings; 400 validation_error when `to` is not later than `from`. */
+export function isoWindow(input: { from?: string; to?: string }): { from?: string; to?: string } {
+  const from = input.from && new Date(input.from).toISOString();
+  const to = input.to && new Date(input.to).toISOString();
+  if (from && to && to <= from) throw new FlowyteError('validation_error', 'to must be later than from', { errors: [{ field: 'to', message: 'must be later than from' }] });
+  return { from: from || undefined, to: to || undefined };
+}
