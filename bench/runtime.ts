@@ -132,6 +132,8 @@ export async function benchRuntime(plan: RuntimePlan, log: (message: string) => 
     await call('POST', `/agents/${agent.id}/knowledge/sources`, { kind: 'text', label: 'Clinic facts', text: TOPICS.join('\n\n') });
     await createBackground(services).worker.drain();
     await call('POST', `/agents/${agent.id}/publish`, {});
+    // Live replies are charged to the wallet (1 credit each): fund every turn the bench makes.
+    await call('POST', '/billing/wallet/credit', { amountUsd: 10_000, reason: 'bench' });
     log('runtime: agent published');
 
     const timed = new TimedModel(new LocalModel());
