@@ -54,6 +54,17 @@ export interface Config {
   emailFrom: string;
   /** The US Census Bureau geocoder's base URL for callers' street addresses; unset: the offline ZIP/city gazetteer. */
   geocoderBaseUrl?: string;
+  /** The key (32 bytes, base64) that seals integration credentials; unset: a key file in the data directory. */
+  integrationsKey?: string;
+  /** The deployment's Google OAuth app (Calendar and Sheets); unset: those providers answer integration_unavailable. */
+  googleClientId?: string;
+  googleClientSecret?: string;
+  /** One origin for every Google endpoint (consent, token, userinfo, Calendar, Sheets); tests point it at a local server. */
+  googleApiBaseUrl?: string;
+  /** Another origin for every shop's Admin API (tests point it at a local server); unset: https://{shop}. */
+  shopifyApiBaseUrl?: string;
+  /** The GraphQL endpoint of the field-service software the field_service provider connects to; unset: it answers integration_unavailable. */
+  fieldServiceUrl?: string;
   /** Stripe secret key for card payments; unset: the sandbox provider (test-mode payments settled through the API). */
   stripeSecretKey?: string;
   /** Signing secret of the Stripe webhook endpoint (whsec_…). */
@@ -134,6 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.FLOWYTE_SMTP_URL || undefined,
     emailFrom: env.FLOWYTE_EMAIL_FROM || 'Flowyte <no-reply@localhost>',
     geocoderBaseUrl: env.FLOWYTE_GEOCODER_BASE_URL || undefined,
+    integrationsKey: env.FLOWYTE_INTEGRATIONS_KEY || undefined,
+    googleClientId: env.FLOWYTE_GOOGLE_CLIENT_ID || undefined,
+    googleClientSecret: env.FLOWYTE_GOOGLE_CLIENT_SECRET || undefined,
+    googleApiBaseUrl: env.FLOWYTE_GOOGLE_API_BASE_URL || undefined,
+    shopifyApiBaseUrl: env.FLOWYTE_SHOPIFY_API_BASE_URL || undefined,
+    fieldServiceUrl: env.FLOWYTE_FIELD_SERVICE_URL || undefined,
     stripeSecretKey: env.FLOWYTE_STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.FLOWYTE_STRIPE_WEBHOOK_SECRET || undefined,
     stripeApiBaseUrl: env.FLOWYTE_STRIPE_API_BASE_URL || undefined,

@@ -47,6 +47,8 @@ export const ID_PREFIXES = {
   phoneNumber: 'num',
   numberReservation: 'rsv',
   invoice: 'inv',
+  assistThread: 'ath',
+  assistAction: 'act',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

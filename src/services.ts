@@ -31,6 +31,10 @@ import { thresholdCrossed } from './runtime/payments/auto-reload.ts';
 import { WalletStore } from './store/wallet.ts';
 import { SubscriptionStore } from './store/subscriptions.ts';
 import { InvoiceStore } from './store/invoices.ts';
+import { IntegrationStore } from './store/integrations.ts';
+import { ShopifyInstallStore } from './store/shopify-installs.ts';
+import { AssistStore } from './store/assist.ts';
+import { integrationsKey } from './runtime/integrations/crypto.ts';
 import { NumberStore } from './store/numbers.ts';
 import { createCarrier, type Carrier } from './runtime/numbers/carrier.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
@@ -83,6 +87,12 @@ export interface Services {
   subscriptions: SubscriptionStore;
   /** Invoices of closed billing periods. */
   invoices: InvoiceStore;
+  /** Integration connections (credentials sealed), discovered schemas and scoping. */
+  integrations: IntegrationStore;
+  /** Shopify App Store installs waiting to be claimed by an org. */
+  shopifyInstalls: ShopifyInstallStore;
+  /** Copilot threads and the actions paused on them. */
+  assist: AssistStore;
   /** Phone numbers orgs own, and holds on numbers for sale. */
   numbers: NumberStore;
   /** The telephone carrier numbers are bought from (the sandbox by default). */
@@ -146,6 +156,9 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     carrier: createCarrier(config),
     subscriptions: new SubscriptionStore(db, now),
     invoices: new InvoiceStore(db, now),
+    integrations: new IntegrationStore(db, now, integrationsKey(config)),
+    shopifyInstalls: new ShopifyInstallStore(db, now, integrationsKey(config)),
+    assist: new AssistStore(db, now),
     close() {
       if (!db.open) return;
       this.audit.flush();

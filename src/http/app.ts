@@ -13,6 +13,7 @@ import { referencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
 import { mountStripeWebhook } from './stripe-webhook.ts';
+import { mountOAuthCallback } from './oauth-callback.ts';
 
 export interface AppOptions {
   tools?: readonly Tool[];
@@ -58,6 +59,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);
+  mountOAuthCallback(app, services);
 
   // Browser-facing operations (publishable keys) answer CORS preflights before any auth; whether
   // the Origin may use the key is decided by the key itself (checkOrigin), on the real request.

@@ -25,7 +25,7 @@ export interface CompiledKnowledgeSource {
 }
 
 /** An enabled skill as the runtime runs it; `toolName` is what the model calls it. */
-export type CompiledSkill = Omit<SkillRecord, 'orgId' | 'agentId' | 'enabled' | 'createdAt' | 'updatedAt'> & { toolName: string };
+export type CompiledSkill = Omit<SkillRecord, 'orgId' | 'agentId' | 'enabled' | 'integration' | 'createdAt' | 'updatedAt'> & { toolName: string };
 
 /** An enabled playbook with a saved graph; the model starts it through `toolName`. */
 export interface CompiledPlaybook {
@@ -88,7 +88,7 @@ function compileSkills(skills: SkillRecord[]): CompiledSkill[] {
   const taken = new Set(['search_knowledge', 'verify_identity', 'transfer_to_person']);
   return skills
     .filter((skill) => skill.enabled)
-    .map(({ orgId: _org, agentId: _agent, enabled: _enabled, createdAt: _created, updatedAt: _updated, ...skill }) => {
+    .map(({ orgId: _org, agentId: _agent, enabled: _enabled, integration: _integration, createdAt: _created, updatedAt: _updated, ...skill }) => {
       const base = (snakeCase(skill.name) || 'skill').slice(0, 56);
       return structuredClone({ ...skill, toolName: uniqueName(/^[a-z]/.test(base) ? base : `skill_${base}`, taken) });
     });

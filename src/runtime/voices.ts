@@ -137,9 +137,11 @@ export class VoiceCatalog {
     return resolved;
   }
 
-  /** Rank voices by how many resolved facets they match, then by descriptive words shared with the phrase. */
-  search(phrase: string, limit: number): { filters: Partial<Record<VoiceFacet, string>>; results: RankedVoice[] } {
-    const filters = this.resolvePhrase(phrase);
+  /**
+   * Rank voices by how many resolved facets they match, then by descriptive words shared with the
+   * phrase. The facets are the phrase's, read offline, unless the caller resolved them (a model).
+   */
+  search(phrase: string, limit: number, filters: Partial<Record<VoiceFacet, string>> = this.resolvePhrase(phrase)): { filters: Partial<Record<VoiceFacet, string>>; results: RankedVoice[] } {
     const words = new Set(phrase.toLowerCase().split(/[^a-z]+/).filter((word) => word.length > 2));
     const ranked: RankedVoice[] = [];
     for (const voice of this.voices) {

@@ -17,8 +17,16 @@ export interface SkillFields {
   allowedFields: string[] | null;
 }
 
+/** Where a skill made from an integration came from: the provider, and the action, binding or preset. */
+export interface SkillOrigin {
+  kind: string;
+  ref: string;
+}
+
 export interface SkillRecord extends SkillFields {
   id: string;
+  /** Null for a skill made by hand. */
+  integration: SkillOrigin | null;
   orgId: string;
   agentId: string;
   createdAt: string;
@@ -52,6 +60,8 @@ interface SkillRow {
   requires_verified_identity: number;
   verification_level: SkillFields['verificationLevel'];
   allowed_fields: string | null;
+  integration_kind: string | null;
+  integration_ref: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -72,6 +82,7 @@ function toRecord(row: SkillRow): SkillRecord {
     requiresVerifiedIdentity: row.requires_verified_identity === 1,
     verificationLevel: row.verification_level,
     allowedFields: row.allowed_fields === null ? null : (JSON.parse(row.allowed_fields) as string[]),
+    integration: row.integration_kind ? { kind: row.integration_kind, ref: row.integration_ref ?? '' } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -88,17 +99,34 @@ export class SkillStore extends AgentRows<SkillRow, SkillRecord> {
     super(db, 'skills', toRecord);
   }
 
-  create(orgId: string, agentId: string, fields: SkillFields): SkillRecord {
+  /** A new skill; `origin` marks one made from an integration. */
+  create(orgId: string, agentId: string, fields: SkillFields, origin: SkillOrigin | null = null): SkillRecord {
     const id = newId('skill');
     const at = this.now().toISOString();
     this.db
       .prepare(
         `INSERT INTO skills (name, description, skill_type, parameters_schema, execution_config, enabled, requires_confirmation, stakes,
-           requires_verified_identity, verification_level, allowed_fields, id, org_id, agent_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           requires_verified_identity, verification_level, allowed_fields, id, org_id, agent_id, integration_kind, integration_ref, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(...columns(fields), id, orgId, agentId, at, at);
+      .run(...columns(fields), id, orgId, agentId, origin?.kind ?? null, origin?.ref ?? null, at, at);
     return this.find(orgId, agentId, id)!;
+  }
+
+  /** The agent's skill made from this integration action, binding or preset, if any. */
+  findByOrigin(orgId: string, agentId: string, origin: SkillOrigin): SkillRecord | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM skills WHERE org_id = ? AND agent_id = ? AND integration_kind = ? AND integration_ref = ?')
+      .get(orgId, agentId, origin.kind, origin.ref) as SkillRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Delete the agent's skills made from an integration (hand-made ones stay); their ids. */
+  removeIntegration(orgId: string, agentId: string, kind: string): string[] {
+    const rows = this.db
+      .prepare('DELETE FROM skills WHERE org_id = ? AND agent_id = ? AND integration_kind = ? RETURNING id')
+      .all(orgId, agentId, kind) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 
   update(orgId: string, agentId: string, id: string, fields: SkillFields): SkillRecord | undefined {

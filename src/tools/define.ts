@@ -72,7 +72,7 @@ export function deletedOutput(kind: string) {
 }
 
 /** Output schema of a paginated tool. */
-export function pageOf<T extends z.ZodType>(item: T, order: 'newest first' | 'oldest first' | 'in number order' = 'newest first') {
+export function pageOf<T extends z.ZodType>(item: T, order: 'newest first' | 'oldest first' | 'in number order' | 'by name' = 'newest first') {
   return z.object({
     items: z.array(item).describe(`This page of results, ${order}.`),
     nextCursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page.'),

@@ -44,6 +44,18 @@ import {
 import { changeSubscriptionPlan, getSubscription, listPlans } from './billing/plans.ts';
 import { listUsageItems, listUsageRecords } from './billing/usage.ts';
 import { downloadInvoicePdf, listInvoices } from './billing/invoices.ts';
+import { assistAccount, assistAgent, getAssistThread, listAssistThreads, scaffoldAgent } from './assist.ts';
+import { connectIntegration, disconnectIntegration, listIntegrationCatalog, listIntegrations } from './integrations/connections.ts';
+import {
+  discoverIntegration, getIntegrationObject, getIntegrationSchema, getIntegrationScoping, listIntegrationObjects, listIntegrationOperations,
+  searchIntegrationSchema, setIntegrationScoping,
+} from './integrations/schema.ts';
+import { listIntegrationActions, provisionIntegrationActions, removeIntegrationSkills } from './integrations/actions.ts';
+import { lookupSpreadsheet } from './integrations/spreadsheet.ts';
+import { claimShopifyInstallTool } from './integrations/shopify-claim.ts';
+import { autoMapIntegrationBinding, createIntegrationBinding } from './integrations/bindings.ts';
+import { getIntegrationPack, installIntegrationPack } from './integrations/packs.ts';
+import { getSqlSetupScripts, testSqlConnection } from './integrations/sql.ts';
 import {
   checkAvailableNumber, importNumberTool, purchaseNumberTool, releaseNumberHold, reserveNumberTool, searchAvailableNumbers,
 } from './numbers/buying.ts';
@@ -76,6 +88,13 @@ const ALL_TOOLS: readonly Tool[] = [
   listNumbers, searchAvailableNumbers, checkAvailableNumber, reserveNumberTool, releaseNumberHold, purchaseNumberTool, importNumberTool,
   assignNumber, unassignNumber, releaseNumberTool, placeSandboxCallTool,
   listPlans, getSubscription, changeSubscriptionPlan, listUsageRecords, listUsageItems, listInvoices, downloadInvoicePdf,
+  listIntegrationCatalog, listIntegrations, connectIntegration, disconnectIntegration,
+  discoverIntegration, getIntegrationSchema, listIntegrationObjects, getIntegrationObject, listIntegrationOperations, searchIntegrationSchema,
+  getIntegrationScoping, setIntegrationScoping,
+  listIntegrationActions, provisionIntegrationActions, removeIntegrationSkills, lookupSpreadsheet, claimShopifyInstallTool,
+  createIntegrationBinding, autoMapIntegrationBinding, getIntegrationPack, installIntegrationPack,
+  getSqlSetupScripts, testSqlConnection,
+  assistAccount, assistAgent, listAssistThreads, getAssistThread, scaffoldAgent,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

@@ -47,11 +47,19 @@ export const skillSchema = z.object({
   parametersSchema: z.record(z.string(), z.unknown()).describe('What the model collects (a JSON Schema object).'),
   requiredParams: z.array(z.string()).describe('Properties that must be collected first.'),
   executionConfig: z.record(z.string(), z.unknown()).describe('Operator settings; secret values show as "(set)".'),
+  integration: z
+    .object({
+      kind: z.string().describe('The provider it was made from.'),
+      ref: z.string().describe('What of the provider it was made from: action:<slug>, a binding or a pack preset.'),
+    })
+    .nullable()
+    .describe('The integration the skill was made from (provisioned, bound or installed from a pack); null for a skill made by hand.'),
   createdAt: z.string().describe('When it was added.'),
   updatedAt: z.string().describe('When it last changed.'),
 });
 
-function presentSkill(skill: SkillRecord): z.input<typeof skillSchema> {
+/** A skill as the API shows it: secret settings redacted, the required parameters listed. */
+export function presentSkill(skill: SkillRecord): z.input<typeof skillSchema> {
   const required = skill.parametersSchema.required;
   return {
     ...skill,
@@ -171,8 +179,12 @@ export const getSkill = defineTool({
   execute: async (input, context) => presentSkill(loadSkill(context, loadAgent(context, input.agentId).id, input.id)),
 });
 
+// Defaults belong to creation: a field left out of an update keeps its stored value.
 const updateShape = Object.fromEntries(
-  Object.entries(skillFieldsShape).map(([name, schema]) => [name, (schema as z.ZodType).optional()]),
+  Object.entries(skillFieldsShape).map(([name, schema]) => [
+    name,
+    schema instanceof z.ZodDefault ? schema.removeDefault().optional().describe(schema.description ?? '') : (schema as z.ZodType).optional(),
+  ]),
 ) as { [K in keyof typeof skillFieldsShape]: z.ZodOptional<(typeof skillFieldsShape)[K]> };
 
 export const updateSkill = defineTool({

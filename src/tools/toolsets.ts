@@ -21,6 +21,8 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'observe', description: 'Analytics and conversation history: what happened on every channel.', inDefaultProfile: false },
   { name: 'billing', description: 'The prepaid wallet (balance, ledger, credit, card top-ups, auto-reload), plans and subscription, usage and invoices.', inDefaultProfile: false },
   { name: 'playbooks', description: 'Playbooks (scripted multi-step flows) and the interaction variables that flow through them.', inDefaultProfile: false },
+  { name: 'assist', description: 'The AI copilot: ask in plain words; it calls these tools for you and pauses destructive steps for your confirmation.', inDefaultProfile: true },
+  { name: 'integrations', description: 'Connect outside systems (calendars, sheets, stores, databases, APIs), discover their schema, and turn them into skills.', inDefaultProfile: false },
   { name: 'webhooks', description: 'Webhook endpoints that receive signed event deliveries, their delivery history and test sends.', inDefaultProfile: false },
   { name: 'numbers', description: 'Phone numbers: search, hold, buy or import, assign to agents, release; sandbox test calls.', inDefaultProfile: false },
 ];

@@ -1,7 +1,10 @@
 /** The voice catalog: browse by facet, live facet counts, and phrase search. */
 import { z } from 'zod';
 import { defineTool } from './define.ts';
-import { VOICE_FACETS, type Voice, type VoiceFilters } from '../runtime/voices.ts';
+import { VOICE_FACETS, type Voice, type VoiceFacet, type VoiceFilters } from '../runtime/voices.ts';
+import type { ToolContext } from './types.ts';
+import { chatModelFor } from '../runtime/models/chat-model.ts';
+import { facetsByModel } from '../runtime/models/phrase-facets.ts';
 
 const facet = (description: string) => z.string().max(64).optional().describe(description);
 
@@ -112,10 +115,25 @@ export const searchVoices = defineTool({
       .describe('Best matches first.'),
   }),
   execute: async (input, context) => {
-    const { filters, results } = context.services.voices.search(input.query, input.limit);
+    const { filters, results } = context.services.voices.search(input.query, input.limit, await facetsFromModel(context, input.query));
     return {
       filters,
       voices: results.map((result) => ({ ...presentVoice(result.voice), score: result.score, matched: result.matched })),
     };
   },
 });
+
+/** With a configured model, the phrase's facets as the model reads them; undefined (the offline matcher) otherwise or when it fails. */
+async function facetsFromModel(context: ToolContext, phrase: string): Promise<Partial<Record<VoiceFacet, string>> | undefined> {
+  const { voices, config, logger } = context.services;
+  if (config.model.provider === 'local') return undefined;
+  const counts = voices.facetCounts({});
+  const allowed = Object.fromEntries(VOICE_FACETS.map((facet) => [facet, counts[facet].map((count) => count.value)]));
+  try {
+    const picked = await facetsByModel(chatModelFor(config.model), phrase, allowed, context.signal);
+    return Object.keys(picked).length ? picked : undefined;
+  } catch (error) {
+    logger.error('voice search: the model could not resolve the phrase; using the offline matcher', { error: String(error) });
+    return undefined;
+  }
+}

@@ -9,26 +9,13 @@ import type { Tool } from '../../src/tools/types.ts';
 import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
 import { answeredAsExpected, calledWithSecretKeys, fixtureFor, hasFixture, reportMissingFixtures, seedOrg, takesOwnedIds, type Seed } from '../fixtures/tool-inputs.ts';
 import { callMcp, callRest, describeOutcome } from '../fixtures/faces.ts';
-
-// The audit log grows with every request, including the reads that take the "before" picture.
-const CHANGES_ON_READ = new Set(['list_audit_logs']);
+import { pictureOfOrg } from '../fixtures/picture.ts';
 
 let platform: Platform | undefined;
 afterEach(() => {
   platform?.close();
   platform = undefined;
 });
-
-/** What org A's key reads through every read-only tool: the picture that must not change. */
-async function pictureOfOrgA(platform: Platform, seed: Seed): Promise<Record<string, unknown>> {
-  const picture: Record<string, unknown> = {};
-  for (const tool of TOOLS.filter((candidate) => hasFixture(candidate) && calledWithSecretKeys(candidate) && candidate.flags.readOnly && !CHANGES_ON_READ.has(candidate.name))) {
-    const outcome = await callRest(platform, tool, fixtureFor(tool).input(seed));
-    expect(answeredAsExpected(tool, outcome), `${tool.name} as org A: ${describeOutcome(outcome)}`).toBe(true);
-    picture[tool.name] = outcome.data ?? outcome.problem?.code;
-  }
-  return picture;
-}
 
 /** Org B's valid input for the tool, with the named id fields taken from org A's seed instead. */
 function withIdsOfA(tool: Tool, seedA: Seed, seedB: Seed, fields: string[]): Record<string, unknown> {
@@ -53,7 +40,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
     platform = createPlatform();
     const seedA = await seedOrg(platform);
     const seedB = await seedOrg(platform, platform.orgB.apiKey.secret);
-    const before = await pictureOfOrgA(platform, seedA);
+    const before = await pictureOfOrg(platform, seedA);
     const input = withIdsOfA(tool, seedA, seedB, fields);
 
     const rest = await callRest(platform, tool, input, platform.orgB.apiKey.secret);
@@ -68,7 +55,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
     expect(mcp.problem?.code).toBe('not_found');
     expect(mcp.status).toBe(404);
 
-    expect(await pictureOfOrgA(platform, seedA)).toEqual(before);
+    expect(await pictureOfOrg(platform, seedA)).toEqual(before);
     const auditOfA = platform.services.audit.list(platform.orgA.org.id, { actorId: platform.orgB.apiKey.id }, { limit: 10 });
     expect(auditOfA.items, "org B's calls must not appear in org A's audit log").toEqual([]);
 

@@ -30,7 +30,7 @@ describe('list_skill_types', () => {
     platform = createPlatform();
     const types = (await body(await platform.request('GET', '/skill-types'))).data.items;
     const byType = Object.fromEntries(types.map((type: any) => [type.skillType, type.available]));
-    expect(byType).toEqual({ http_webhook: true, transfer: true, take_message: true, geo: true, email: true, mcp: true });
+    expect(byType).toEqual({ http_webhook: true, transfer: true, take_message: true, geo: true, email: true, mcp: true, integration_binding: true, integration_action: true });
   });
 });
 

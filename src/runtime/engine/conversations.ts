@@ -20,6 +20,7 @@ import { guardState } from '../guardrails/enforce.ts';
 import { activePlaybook } from './playbook-runner.ts';
 import { decideOutcome, settle } from '../observe/settle.ts';
 import { chargeUsage } from '../billing/meter.ts';
+import { connectionContext } from '../integrations/connections.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
 export interface ServedAgent {
@@ -78,7 +79,14 @@ export class ConversationEngine {
         return { passages: chunks.map(({ text, sourceId, chunkId, score }) => ({ text, sourceId, chunkId, score })) };
       },
       runSkill: (call) =>
-        runSkill(call, { skills: services.skills, allowPrivateNetwork: config.allowPrivateNetwork, fetchMaxBytes: config.fetchMaxBytes, mailer, geocoder: geocoderFor(config) }),
+        runSkill(call, {
+          skills: services.skills,
+          allowPrivateNetwork: config.allowPrivateNetwork,
+          fetchMaxBytes: config.fetchMaxBytes,
+          mailer,
+          geocoder: geocoderFor(config),
+          integration: (orgId, kind, signal) => connectionContext(services, orgId, kind, signal),
+        }),
     };
   }
 

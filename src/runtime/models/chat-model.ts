@@ -20,3 +20,12 @@ export function createChatModel(config: Config['model']): LanguageModelV3 {
   });
   return provider.chatModel(config.name);
 }
+
+const built = new WeakMap<Config['model'], LanguageModelV3>();
+
+/** The configured chat model, built once per configuration (for the copilot and the model-assisted matchers). */
+export function chatModelFor(config: Config['model']): LanguageModelV3 {
+  let model = built.get(config);
+  if (!model) built.set(config, (model = createChatModel(config)));
+  return model;
+}

@@ -120,7 +120,7 @@ function warmUp(): void {
   if (warmed) return;
   warmed = true;
   const properties = Object.fromEntries(
-    ['name', 'phone', 'email', 'date', 'time', 'order_id', 'zip', 'address', 'guests'].map((name) => [name, { type: 'string' }]),
+    ['name', 'phone', 'email', 'date', 'time', 'order_id', 'zip', 'address', 'guests'].map((name) => [name, { type: 'string' as const }]),
   );
   const tools: LanguageModelV3CallOptions['tools'] = [
     { type: 'function', name: 'book_visit', description: 'Book a visit.', inputSchema: { type: 'object', properties, required: Object.keys(properties) } },

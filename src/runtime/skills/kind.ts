@@ -7,6 +7,7 @@ import type { SkillStore } from '../../store/skills.ts';
 import type { Mailer } from '../email/mailer.ts';
 import type { Geocoder } from '../geo/geocoder.ts';
 import { FlowyteError } from '../../errors.ts';
+import type { ConnectionContext, IntegrationProvider } from '../integrations/provider.ts';
 
 export interface SkillCall {
   skill: CompiledSkill;
@@ -35,6 +36,8 @@ export interface SkillEnvironment {
   mailer?: Mailer;
   /** Looks up callers' addresses (the offline gazetteer when unset). */
   geocoder?: Geocoder;
+  /** The org's connection to an integration provider (throws 409 integration_not_connected). */
+  integration?(orgId: string, kind: string, signal?: AbortSignal): { provider: IntegrationProvider; context: ConnectionContext };
 }
 
 /**

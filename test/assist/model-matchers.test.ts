@@ -1,0 +1,48 @@
+/**
+ * Voice search by phrase uses the configured model through the same model interface as the
+ * copilot (a local server speaking the chat-completions protocol here), keeping only values the
+ * catalog has, and falls back to the offline matcher when the model fails.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { body, createPlatform, type Platform } from '../helpers.ts';
+import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from '../support/chat-completions-server.ts';
+
+let platform: Platform | undefined;
+let server: ChatCompletionsServer | undefined;
+afterEach(async () => {
+  platform?.close();
+  await server?.close();
+  platform = server = undefined;
+});
+
+async function withModel(script: ChatScript): Promise<Platform> {
+  server = await startChatCompletionsServer(script);
+  platform = createPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'matcher' } });
+  return platform;
+}
+
+describe('voice search by phrase with a configured model', () => {
+  it("takes the model's facets, drops values the catalog does not have, and ranks the voices by them", async () => {
+    const chat = await withModel(() => ({ content: 'Here you go: {"gender": "female", "accent": "british", "tone": "soothing-ish", "mood": "happy"}' }));
+    const { data } = await body(await chat.request('POST', '/voices/search', { body: { query: 'a gentle lady from London', limit: 3 } }));
+    expect(data.filters).toEqual({ gender: 'female', accent: 'british' });
+    expect(data.voices.length).toBeGreaterThan(0);
+    for (const voice of data.voices) expect(voice).toMatchObject({ gender: 'female', accent: 'british' });
+    // The model was asked with the catalog's values.
+    expect(JSON.stringify(server!.requests[0]!.body.messages)).toContain('british');
+  });
+
+  it('falls back to the offline matcher when the model fails', async () => {
+    const chat = await withModel(() => ({ status: 500 }));
+    const offline = createPlatform();
+    try {
+      const query = { query: 'calm older british woman for support', limit: 5 };
+      const viaModel = (await body(await chat.request('POST', '/voices/search', { body: query }))).data;
+      const local = (await body(await offline.request('POST', '/voices/search', { body: query }))).data;
+      expect(viaModel).toEqual(local);
+      expect(local.filters).toMatchObject({ gender: 'female', accent: 'british' });
+    } finally {
+      offline.close();
+    }
+  });
+});
