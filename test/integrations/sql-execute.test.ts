@@ -157,6 +157,9 @@ describe.each(KINDS)('%s', (kind) => {
       const [lookup] = toolCalls(frames);
       expect(lookup).toMatchObject({ input: { caller_phone: '+14155550142' }, ok: true });
       expect(lookup.output).toEqual({ count: 1, results: [{ appointment_time: '2025-03-14 09:30:00', appointment_status: 'booked' }] });
+      // The agent reads the row back, never the query.
+      const said = frames.filter((frame) => frame.event === 'agent_message').map((frame) => frame.data.text).at(-1);
+      expect(said).toBe('I found one: appointment time: 2025-03-14 09:30:00, appointment status: booked.');
 
       await ok(platform, 'PATCH', `/integrations/${kind}/scoping`, { blockedColumns: { customers: ['ssn'] } });
       const blocked = await call(platform, 'POST', bindings, {

@@ -49,13 +49,28 @@ export function skillReply(output: LanguageModelV3ToolResultOutput): string {
     if (typeof said === 'string' && said.trim()) return said.trim();
   }
   if (value.error !== undefined && value.error !== null && value.error !== false) return SKILL_FAILED;
-  const facts: string[] = [];
+  // A list of records (a lookup that found several): read out the first few.
+  const records = Object.values(value).find((field): field is JSONValue[] => Array.isArray(field) && field.length > 0 && field.every(isRecord));
+  if (records) {
+    const read = records.slice(0, LISTED_RECORDS).map((record) => facts(record as Record<string, JSONValue>).join(', '));
+    return `I found ${records.length === 1 ? 'one' : records.length}: ${read.join('; ')}${records.length > LISTED_RECORDS ? '; and more' : ''}.`;
+  }
+  const said = facts(value);
+  return said.length ? `Done. ${said.join(', ')}.` : 'Done.';
+}
+
+const LISTED_RECORDS = 3;
+const isRecord = (value: JSONValue | undefined) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** "Label: value" for the first scalar fields of a result. */
+function facts(value: Record<string, JSONValue | undefined>): string[] {
+  const said: string[] = [];
   for (const [key, field] of Object.entries(value)) {
     const text = field === undefined ? undefined : scalarText(field);
-    if (text !== undefined) facts.push(`${humanise(key)}: ${text}`);
-    if (facts.length === CONFIRMATION_FIELDS) break;
+    if (text !== undefined) said.push(`${humanise(key)}: ${text}`);
+    if (said.length === CONFIRMATION_FIELDS) break;
   }
-  return facts.length ? `Done. ${facts.join(', ')}.` : 'Done.';
+  return said;
 }
 
 /** The reply composed from the results of one step's tool calls. */
