@@ -1,7 +1,7 @@
 /** Copilot threads, their messages, and the destructive calls paused for confirmation. */
 import type { Db } from './db.ts';
 import { newId } from '../ids.ts';
-import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
+import { toPage, type Page, type PageRequest } from './page.ts';
 
 export interface AssistThread {
   id: string;
@@ -55,13 +55,19 @@ export class AssistStore {
     return this.db.prepare(`SELECT ${THREAD_COLUMNS} FROM assist_threads WHERE org_id = ? AND id = ?`).get(orgId, id) as AssistThread | undefined;
   }
 
-  /** Threads by id, newest first (ids are time-ordered); optionally one agent's. */
-  threads(orgId: string, agentId: string | undefined, page: PageRequest): Page<AssistThread> {
-    const clause = pageClause(page);
+  /**
+   * Threads most recently active first; optionally one agent's. Each row's `id` is its page
+   * position (`updatedAt|threadId`), since activity, not creation, orders them.
+   */
+  threads(orgId: string, agentId: string | undefined, page: PageRequest): Page<{ id: string; thread: AssistThread }> {
+    const [beforeAt, beforeId] = page.before ? page.before.split('|') : [];
     const rows = this.db
-      .prepare(`SELECT ${THREAD_COLUMNS} FROM assist_threads WHERE org_id = ? ${agentId ? 'AND agent_id = ?' : ''} ${clause.sql}`)
-      .all(orgId, ...(agentId ? [agentId] : []), ...clause.params) as AssistThread[];
-    return toPage(rows, page.limit);
+      .prepare(
+        `SELECT ${THREAD_COLUMNS} FROM assist_threads WHERE org_id = ? ${agentId ? 'AND agent_id = ?' : ''}
+         ${page.before ? 'AND (updated_at, id) < (?, ?)' : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+      )
+      .all(orgId, ...(agentId ? [agentId] : []), ...(page.before ? [beforeAt, beforeId] : []), page.limit + 1) as AssistThread[];
+    return toPage(rows.map((thread) => ({ id: `${thread.updatedAt}|${thread.id}`, thread })), page.limit);
   }
 
   addMessage(threadId: string, role: AssistMessage['role'], content: string, data: Record<string, unknown>): void {

@@ -100,13 +100,13 @@ const presentThread = ({ orgId: _org, ...thread }: AssistThread) => thread;
 export const listAssistThreads = defineTool({
   name: 'list_assist_threads',
   title: 'List AI copilot threads',
-  description: 'Your copilot threads, most recent first; agentId keeps one agent\'s assistant threads.',
+  description: 'Your copilot threads, the most recently active first; agentId keeps one agent\'s assistant threads.',
   http: { method: 'GET', path: '/assist/threads' },
   toolset: TOOLSET,
   flags: { readOnly: true, idempotent: true, paginated: true },
   input: z.object({ agentId: idField('Only this agent\'s threads.').optional(), ...pageInput }),
   output: pageOf(threadSchema),
-  execute: async (input, context) => paginate(context, input, (page) => context.services.assist.threads(context.org.id, input.agentId, page), presentThread),
+  execute: async (input, context) => paginate(context, input, (page) => context.services.assist.threads(context.org.id, input.agentId, page), (row) => presentThread(row.thread)),
 });
 
 export const getAssistThread = defineTool({
@@ -152,7 +152,7 @@ export const scaffoldAgent = defineTool({
   name: 'scaffold_agent',
   title: 'Scaffold a draft agent',
   description:
-    "Builds a draft agent from what you have: a description (name, persona, greeting, and skills worth adding), a website url (crawled into knowledge in the background) and/or a written procedure (a playbook: lines that ask for something collect it, the others are said). Streams each step and ends with the draft agent. Never publishes: review, test and publish it yourself.",
+    "Builds a draft agent from what you have: a description (name, persona, greeting, and skills worth adding; read by the configured model, or offline), a website url (crawled into knowledge in the background) and/or a written procedure (a playbook: lines that ask for something collect it, the others are said). Streams each step and ends with the draft agent. Never publishes: review, test and publish it yourself.",
   http: { method: 'POST', path: '/agents/scaffold' },
   scope: 'agents:write',
   toolset: TOOLSET,

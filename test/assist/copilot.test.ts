@@ -106,7 +106,7 @@ describe('POST /assist on the local model', () => {
     expect(frames.at(-1)!.data.changes[0]).toMatchObject({ tool: 'create_agent' });
   });
 
-  it('keeps threads: listed newest first, filtered by agent, each with its messages and actions', async () => {
+  it('keeps threads: the most recently active first, filtered by agent, each with its messages and actions', async () => {
     const platform = opened(createPlatform());
     const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Acme Support' } }))).data;
     const account = await assist(platform, { message: 'Create an agent called Second' });
@@ -115,6 +115,12 @@ describe('POST /assist on the local model', () => {
 
     const all = (await body(await platform.request('GET', '/assist/threads'))).data;
     expect(all.map((thread: any) => thread.id)).toEqual([bound.threadId, account.threadId]);
+    // Carrying on with the older thread makes it the most recent; pages follow that order.
+    await assist(platform, { threadId: account.threadId, message: 'List my agents' });
+    const first = await body(await platform.request('GET', '/assist/threads?limit=1'));
+    const second = await body(await platform.request('GET', `/assist/threads?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`));
+    expect([...first.data, ...second.data].map((thread: any) => thread.id)).toEqual([account.threadId, bound.threadId]);
+    expect(second.hasMore).toBe(false);
     const mine = (await body(await platform.request('GET', `/assist/threads?agentId=${agent.id}`))).data;
     expect(mine.map((thread: any) => [thread.id, thread.agentId])).toEqual([[bound.threadId, agent.id]]);
     const thread = (await body(await platform.request('GET', `/assist/threads/${bound.threadId}`))).data;

@@ -1,10 +1,11 @@
 /**
- * Voice search by phrase uses the configured model through the same model interface as the
+ * Voice search by phrase and scaffolding use the configured model through the same model interface as the
  * copilot (a local server speaking the chat-completions protocol here), keeping only values the
  * catalog has, and falls back to the offline matcher when the model fails.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { body, createPlatform, type Platform } from '../helpers.ts';
+import { parseSse } from '../fixtures/sse.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from '../support/chat-completions-server.ts';
 
 let platform: Platform | undefined;
@@ -23,7 +24,7 @@ async function withModel(script: ChatScript): Promise<Platform> {
 
 describe('voice search by phrase with a configured model', () => {
   it("takes the model's facets, drops values the catalog does not have, and ranks the voices by them", async () => {
-    const chat = await withModel(() => ({ content: 'Here you go: {"gender": "female", "accent": "british", "tone": "soothing-ish", "mood": "happy"}' }));
+    const chat = await withModel(() => ({ content: '{"gender": "female", "accent": "british", "tone": "soothing-ish", "mood": "happy"}' }));
     const { data } = await body(await chat.request('POST', '/voices/search', { body: { query: 'a gentle lady from London', limit: 3 } }));
     expect(data.filters).toEqual({ gender: 'female', accent: 'british' });
     expect(data.voices.length).toBeGreaterThan(0);
@@ -44,5 +45,41 @@ describe('voice search by phrase with a configured model', () => {
     } finally {
       offline.close();
     }
+  });
+});
+
+describe('scaffolding with a configured model', () => {
+  const description = 'We are Bright Smile Dental in Denver. Book cleanings, answer insurance questions, and put emergencies through to the on-call dentist.';
+
+  it("takes the model's reading of the description, keeping only skills this release can make", async () => {
+    const chat = await withModel(() => ({
+      content: JSON.stringify({
+        name: 'Bright Smile Dental',
+        role: 'the front desk of Bright Smile Dental in Denver',
+        goals: ['book cleanings', 'answer insurance questions'],
+        tone: 'warm and brief',
+        greeting: 'Bright Smile Dental, how can I help you today?',
+        suggestedSkills: [
+          { skillType: 'transfer', name: 'Put through to the on-call dentist', reason: 'Emergencies need a dentist.' },
+          { skillType: 'teleport', name: 'Beam the patient in', reason: 'Not a thing.' },
+        ],
+      }),
+    }));
+    const response = await chat.request('POST', '/agents/scaffold', { body: { description } });
+    const result = parseSse(await response.text()).at(-1)!.data;
+    expect(result.agent).toMatchObject({
+      name: 'Bright Smile Dental',
+      greeting: 'Bright Smile Dental, how can I help you today?',
+      persona: { role: 'the front desk of Bright Smile Dental in Denver', goals: ['book cleanings', 'answer insurance questions'], tone: 'warm and brief' },
+    });
+    expect(result.suggestedSkills.map((skill: any) => skill.skillType)).toEqual(['transfer']);
+  });
+
+  it('reads the description offline when the model fails', async () => {
+    const chat = await withModel(() => ({ status: 500 }));
+    const response = await chat.request('POST', '/agents/scaffold', { body: { description } });
+    const result = parseSse(await response.text()).at(-1)!.data;
+    expect(result.agent).toMatchObject({ name: 'Bright Smile Dental', greeting: 'Hi, thanks for contacting Bright Smile Dental. How can I help?' });
+    expect(result.suggestedSkills.map((skill: any) => skill.skillType)).toEqual(['transfer', 'integration_action']);
   });
 });
