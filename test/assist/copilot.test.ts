@@ -23,6 +23,9 @@ describe('POST /assist on the local model', () => {
     expect(result.toolCalls).toEqual([{ tool: 'create_agent', input: { name: 'Acme Support' }, status: 'ok' }]);
     expect(result.changes).toEqual([{ tool: 'create_agent', summary: expect.stringContaining('Acme Support'), id: expect.stringMatching(/^agt_/), actionId: null }]);
     expect(result.pendingActions).toEqual([]);
+    // Said plainly: what identifies the new agent first, empty and time fields left out.
+    expect(result.reply).toMatch(/^Create an agent: name: Acme Support, id: agt_\w+, /);
+    expect(result.reply).not.toMatch(/createdAt|greeting: \./);
     const agent = (await body(await platform.request('GET', `/agents/${result.changes[0].id}`))).data;
     expect(agent.name).toBe('Acme Support');
   });

@@ -107,6 +107,8 @@ function fill(tool: Tool, text: string, context: PlanContext): Record<string, un
   return input;
 }
 
+const IDENTIFYING = ['name', 'id', 'status'];
+
 /** Scalars of a result, those the request's words name first: "missed: 3, total: 12". */
 export function describeData(data: unknown, text: string): string {
   if (data === null || typeof data !== 'object') return JSON.stringify(data);
@@ -116,9 +118,12 @@ export function describeData(data: unknown, text: string): string {
     return `${record.items.length}${record.hasMore ? '+' : ''} found${names.length ? `: ${names.join(', ')}` : ''}`;
   }
   const said = requestWords(text).map((word) => word.replace(/(ed|es|s)$/, ''));
-  const scalars = Object.entries(record).filter(([, value]) => value === null || ['string', 'number', 'boolean'].includes(typeof value));
+  // Empty values say nothing; timestamps say little.
+  const scalars = Object.entries(record).filter(([key, value]) => value !== '' && value !== null && !key.endsWith('At') && ['string', 'number', 'boolean'].includes(typeof value));
   const named = (key: string) => said.some((word) => word.length > 2 && key.toLowerCase().startsWith(word));
-  const ordered = [...scalars.filter(([key]) => named(key)), ...scalars.filter(([key]) => !named(key))];
+  // What the request asks about first, then what identifies the thing, then the rest.
+  const rank = (key: string) => (named(key) ? 0 : IDENTIFYING.indexOf(key) >= 0 ? 1 + IDENTIFYING.indexOf(key) : IDENTIFYING.length + 1);
+  const ordered = [...scalars].sort(([a], [b]) => rank(a) - rank(b));
   return ordered
     .slice(0, 6)
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
