@@ -10,6 +10,8 @@ import { TOOLS } from '../src/tools/index.ts';
 import { buildMcpServer } from '../src/mcp/server.ts';
 import { DEFAULT_MCP_OPTIONS, type McpOptions } from '../src/mcp/selection.ts';
 import { resolveActor } from '../src/auth/actor.ts';
+import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from './support/chat-completions-server.ts';
+import type { Closable } from './fixtures/cleanup.ts';
 
 export const quietLogger: Logger = { error: () => {}, info: () => {} };
 
@@ -75,4 +77,17 @@ export async function connectMcp(
 /** The JSON body of a response. */
 export async function body<T = any>(response: Response): Promise<T> {
   return (await response.json()) as T;
+}
+
+/**
+ * A platform whose configured model is a local server speaking the chat-completions protocol and
+ * answering with `script`; `opened` (closeAfterEach) closes both after the test.
+ */
+export async function createPlatformWithModel(
+  script: ChatScript,
+  opened: <T extends Closable>(thing: T) => T,
+): Promise<{ platform: Platform; server: ChatCompletionsServer }> {
+  const server = opened(await startChatCompletionsServer(script));
+  const platform = opened(createPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'scripted' } }));
+  return { platform, server };
 }

@@ -3,22 +3,16 @@
  * the model plans several steps over the offered tools, finds more when it needs them, uses what
  * earlier calls returned; the destructive step is paused, and the reply streams as tokens.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { body, createPlatform, type Platform } from '../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { body, createPlatformWithModel } from '../helpers.ts';
 import { parseSse } from '../fixtures/sse.ts';
-import { startChatCompletionsServer, type ChatCompletionsServer } from '../support/chat-completions-server.ts';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
 
-let platform: Platform | undefined;
-let server: ChatCompletionsServer | undefined;
-afterEach(async () => {
-  platform?.close();
-  await server?.close();
-  platform = server = undefined;
-});
+const opened = closeAfterEach();
 
 describe('POST /assist with a configured model', () => {
   it('creates an agent, adds knowledge to it with the id it got back, and pauses the publish', async () => {
-    server = await startChatCompletionsServer((request) => {
+    const { platform } = await createPlatformWithModel((request) => {
       const toolResults = request.body.messages.filter((message) => message.role === 'tool').map((message) => JSON.parse(String(message.content)));
       const offered = (request.body.tools ?? []).map((tool) => (tool as { function: { name: string } }).function.name);
       if (toolResults.length === 0) return { toolCalls: [{ name: 'create_agent', arguments: { name: 'Bright Smile Dental', greeting: 'Bright Smile, how can I help?' } }] };
@@ -38,8 +32,7 @@ describe('POST /assist with a configured model', () => {
       }
       if (toolResults.length === 4) return { toolCalls: [{ name: 'publish_agent', arguments: { id: agentId, note: 'first' } }] };
       return { content: 'I created Bright Smile Dental and gave it your hours. Publishing waits for your confirmation.' };
-    });
-    platform = createPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'planner' } });
+    }, opened);
     const response = await platform.request('POST', '/assist', {
       body: { message: 'Set up an agent for Bright Smile Dental, add knowledge that we are open Monday to Friday 8am to 5pm, and publish it', stream: true },
     });

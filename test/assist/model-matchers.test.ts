@@ -3,23 +3,19 @@
  * copilot (a local server speaking the chat-completions protocol here), keeping only values the
  * catalog has, and falls back to the offline matcher when the model fails.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { body, createPlatform, type Platform } from '../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { body, createPlatform, createPlatformWithModel, type Platform } from '../helpers.ts';
 import { parseSse } from '../fixtures/sse.ts';
-import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from '../support/chat-completions-server.ts';
+import { closeAfterEach } from '../fixtures/cleanup.ts';
+import type { ChatCompletionsServer, ChatScript } from '../support/chat-completions-server.ts';
 
-let platform: Platform | undefined;
+const opened = closeAfterEach();
 let server: ChatCompletionsServer | undefined;
-afterEach(async () => {
-  platform?.close();
-  await server?.close();
-  platform = server = undefined;
-});
 
 async function withModel(script: ChatScript): Promise<Platform> {
-  server = await startChatCompletionsServer(script);
-  platform = createPlatform({ model: { provider: 'openai', baseUrl: server.baseUrl, apiKey: 'sk-test', name: 'matcher' } });
-  return platform;
+  const made = await createPlatformWithModel(script, opened);
+  server = made.server;
+  return made.platform;
 }
 
 describe('voice search by phrase with a configured model', () => {
@@ -35,16 +31,12 @@ describe('voice search by phrase with a configured model', () => {
 
   it('falls back to the offline matcher when the model fails', async () => {
     const chat = await withModel(() => ({ status: 500 }));
-    const offline = createPlatform();
-    try {
-      const query = { query: 'calm older british woman for support', limit: 5 };
-      const viaModel = (await body(await chat.request('POST', '/voices/search', { body: query }))).data;
-      const local = (await body(await offline.request('POST', '/voices/search', { body: query }))).data;
-      expect(viaModel).toEqual(local);
-      expect(local.filters).toMatchObject({ gender: 'female', accent: 'british' });
-    } finally {
-      offline.close();
-    }
+    const offline = opened(createPlatform());
+    const query = { query: 'calm older british woman for support', limit: 5 };
+    const viaModel = (await body(await chat.request('POST', '/voices/search', { body: query }))).data;
+    const local = (await body(await offline.request('POST', '/voices/search', { body: query }))).data;
+    expect(viaModel).toEqual(local);
+    expect(local.filters).toMatchObject({ gender: 'female', accent: 'british' });
   });
 });
 
