@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineTool, idField, pageInput, pageOf, paginate } from './define.ts';
 import { FlowyteError, notFound } from '../errors.ts';
-import { runAssist, type AssistRequest } from '../runtime/assist/loop.ts';
+import { runAssist, type AssistRequest, type AssistSession } from '../runtime/assist/loop.ts';
 import { scaffold } from '../runtime/assist/scaffold.ts';
 import type { ToolContext } from './types.ts';
 import type { AssistThread } from '../store/assist.ts';
@@ -52,9 +52,14 @@ const outcomeSchema = z.object({
   pendingActions: z.array(pendingSchema).describe('Destructive steps waiting for confirmation.'),
 });
 
-async function assist(context: ToolContext, request: AssistRequest) {
+/** The copilot's session for a tool call: the caller, and the whole registry (imported late: the registry lists these tools). */
+async function sessionOf(context: ToolContext): Promise<AssistSession> {
   const { TOOLS } = await import('./index.ts');
-  return runAssist({ services: context.services, actor: context.actor, requestId: context.requestId, tools: TOOLS, emit: context.emit, signal: context.signal }, request);
+  return { services: context.services, actor: context.actor, requestId: context.requestId, tools: TOOLS, emit: context.emit, signal: context.signal };
+}
+
+async function assist(context: ToolContext, request: AssistRequest) {
+  return runAssist(await sessionOf(context), request);
 }
 
 export const assistAccount = defineTool({
@@ -175,7 +180,6 @@ export const scaffoldAgent = defineTool({
     if (!input.description && !input.url && !input.procedure) {
       throw new FlowyteError('validation_error', 'give a description, a url or a procedure (or several)', { errors: [{ field: 'description', message: 'or url or procedure is required' }] });
     }
-    const { TOOLS } = await import('./index.ts');
-    return scaffold({ services: context.services, actor: context.actor, requestId: context.requestId, tools: TOOLS, emit: context.emit, signal: context.signal }, input);
+    return scaffold(await sessionOf(context), input);
   },
 });

@@ -107,7 +107,7 @@ export async function runAssist(session: AssistSession, request: AssistRequest):
         session.emit({ type: 'pending_action', data: { ...viewOf(action) } });
         return { status: 'pending_confirmation', actionId: action.id, summary: action.summary, note: 'Not done yet: the user must confirm this action.' };
       }
-      const data = await audited(session, tool, () => invokeTool(tool, input, { actor, services, requestId: session.requestId, signal: session.signal }).then((result) => result.data));
+      const data = await runTool(session, tool, input);
       toolCalls.push({ tool: tool.name, input, status: 'ok', ...(confirmedAction && { actionId: confirmedAction.id }) });
       if (!tool.flags.readOnly) changes.push({ tool: tool.name, summary: confirmedAction?.summary ?? summarize(tool, input), id: idOf(data), actionId: confirmedAction?.id ?? null });
       session.emit({ type: 'tool_call', data: { tool: tool.name, status: 'ok', actionId: confirmedAction?.id ?? null } });
@@ -182,7 +182,13 @@ function checkDecisions(session: AssistSession, thread: AssistThread, request: A
   return { confirmed: [...new Set(request.confirm)].map((id) => load(id, 'confirm')), rejected: [...new Set(request.reject)].map((id) => load(id, 'reject')) };
 }
 
-export async function audited<T>(session: AssistSession, tool: Tool, work: () => Promise<T>): Promise<T> {
+/** Run one registry tool as the caller, audited as the copilot. */
+export function runTool(session: AssistSession, tool: Tool, input: Record<string, unknown>): Promise<unknown> {
+  const { actor, services, requestId, signal } = session;
+  return audited(session, tool, () => invokeTool(tool, input, { actor, services, requestId, signal }).then((result) => result.data));
+}
+
+async function audited<T>(session: AssistSession, tool: Tool, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let status = tool.http.successStatus;
   try {

@@ -11,9 +11,9 @@ import { z } from 'zod';
 import { FlowyteError } from '../../errors.ts';
 import { chatModelFor } from '../models/chat-model.ts';
 import { SKILL_KINDS } from '../skills/kinds.ts';
-import { authorize, invokeTool } from '../../tools/invoke.ts';
+import { authorize } from '../../tools/invoke.ts';
 import type { Tool } from '../../tools/types.ts';
-import { audited, type AssistSession } from './loop.ts';
+import { runTool, type AssistSession } from './loop.ts';
 
 export interface ScaffoldRequest {
   name?: string;
@@ -151,8 +151,7 @@ export async function scaffold(session: AssistSession, request: ScaffoldRequest)
   const byName = new Map(session.tools.map((tool) => [tool.name, tool]));
   const run = async (name: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const tool = byName.get(name) as Tool;
-    const data = await audited(session, tool, () => invokeTool(tool, input, { actor: session.actor, services: session.services, requestId: session.requestId, signal: session.signal }).then((result) => result.data));
-    return data as Record<string, unknown>;
+    return (await runTool(session, tool, input)) as Record<string, unknown>;
   };
   const step = (name: string, data: Record<string, unknown>) => session.emit({ type: 'step', data: { step: name, ...data } });
   // Every tool the request needs must be the caller's to use before anything is made (403 insufficient_scope otherwise).
