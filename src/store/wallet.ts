@@ -137,11 +137,7 @@ export class WalletStore {
       const replayed = this.existing(orgId, request.idempotencyKey);
       if (replayed) return { entry: replayed, reload: null };
       const wallet = this.row(orgId);
-      if (wallet.balance_cents < request.amountCents) {
-        throw new FlowyteError('insufficient_balance', `the wallet holds ${wallet.balance_cents} cents, ${request.amountCents} are needed; top up with POST /billing/wallet/topup`, {
-          extensions: { balanceCents: wallet.balance_cents, requiredCents: request.amountCents },
-        });
-      }
+      this.requireBalance(orgId, request.amountCents, (held) => `the wallet holds ${held} cents, ${request.amountCents} are needed; top up with POST /billing/wallet/topup`);
       const entry = this.append(orgId, request, -request.amountCents);
       return { entry, reload: this.maybeStartReload(orgId, wallet, entry.balanceAfterCents) };
     });
@@ -164,6 +160,13 @@ export class WalletStore {
       const entry = this.append(orgId, { ...request, reason }, -taken);
       return { entry, owedCents: owed, reload: this.maybeStartReload(orgId, wallet, entry.balanceAfterCents) };
     });
+  }
+
+  /** 402 insufficient_balance, saying `why` (given the balance), unless the wallet holds `requiredCents`. */
+  requireBalance(orgId: string, requiredCents: number, why: (balanceCents: number) => string): void {
+    const balanceCents = this.balance(orgId);
+    if (balanceCents >= requiredCents) return;
+    throw new FlowyteError('insufficient_balance', why(balanceCents), { extensions: { balanceCents, requiredCents } });
   }
 
   /** Change the auto-reload settings (re-armed, so the next crossing starts a reload). */

@@ -232,10 +232,6 @@ export function billedMinutes(seconds: number): number {
 }
 
 /** 402 insufficient_balance when the org's wallet is empty. */
-export function requireFunds(services: Pick<Services, 'wallet'>, orgId: string): void {
-  const balanceCents = services.wallet.balance(orgId);
-  if (balanceCents > 0) return;
-  throw new FlowyteError('insufficient_balance', 'the prepaid wallet is empty, so live conversations are paused: add credit (POST /billing/wallet/credit or /billing/wallet/topup)', {
-    extensions: { balanceCents, requiredCents: 1 },
-  });
+function requireFunds(services: Pick<Services, 'wallet'>, orgId: string): void {
+  services.wallet.requireBalance(orgId, 1, () => 'the prepaid wallet is empty, so live conversations are paused: add credit (POST /billing/wallet/credit or /billing/wallet/topup)');
 }

@@ -98,7 +98,9 @@ export async function purchaseNumber(services: Services, orgId: string, request:
     return named ?? assertOpen(services, orgId, e164).hold;
   };
   services.numbers.atomically(claim);
-  requireBalance(services, orgId, e164, price.monthlyCents + price.setupCents);
+  // 402 before the carrier is asked, when the wallet cannot pay the first month (the charge itself checks again).
+  const required = price.monthlyCents + price.setupCents;
+  services.wallet.requireBalance(orgId, required, (held) => `buying ${e164} takes ${required} cents from the wallet, which holds ${held}: top up first`);
 
   await services.carrier.purchase(e164);
   try {
@@ -140,14 +142,6 @@ export function rentalKey(numberId: string, periodStart: string): string {
   return `number_rental:${numberId}:${periodStart}`;
 }
 
-/** 402 before the carrier is asked, when the wallet cannot pay the first month (the charge itself checks again). */
-function requireBalance(services: Services, orgId: string, e164: string, requiredCents: number): void {
-  const balanceCents = services.wallet.balance(orgId);
-  if (balanceCents >= requiredCents) return;
-  throw new FlowyteError('insufficient_balance', `buying ${e164} takes ${requiredCents} cents from the wallet, which holds ${balanceCents}: top up first`, {
-    extensions: { balanceCents, requiredCents },
-  });
-}
 
 /** Bring over a number the org has on its own carrier account: no charge, no rent. */
 export async function importNumber(services: Services, orgId: string, request: { e164: string; agentId?: string }): Promise<OwnedNumber> {
