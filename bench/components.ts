@@ -50,7 +50,7 @@ export async function componentCosts(platform: BenchPlatform, iterations: number
   const actor = resolveActor(services.credentials, authorization);
   const orgId = actor.orgId;
   const record = services.agents.find(orgId, agentId)!;
-  const presented = presentAgent(record);
+  const presented = presentAgent(services, record);
   const invocation = { actor, services, requestId: 'bench' };
   const audit = {
     actorType: actor.type,
@@ -66,7 +66,7 @@ export async function componentCosts(platform: BenchPlatform, iterations: number
     await time('hashToken (SHA-256 of the key)', iterations, () => hashToken(key)),
     await time('resolveActor (hash + api_keys lookup)', iterations, () => resolveActor(services.credentials, authorization)),
     await time('credentials.findOrg', iterations, () => services.credentials.findOrg(orgId)),
-    await time('agents.find + presentAgent', iterations, () => presentAgent(services.agents.find(orgId, agentId)!)),
+    await time('agents.find + presentAgent', iterations, () => presentAgent(services, services.agents.find(orgId, agentId)!)),
     await time('get_agent output schema parse', iterations, () => getAgent.output.safeParse(presented)),
     await time('audit.record (queued; batched INSERT)', iterations * 4, () => services.audit.record(orgId, audit)),
     await time('invokeTool(get_agent) total', iterations, () => invokeTool(getAgent, { id: agentId }, invocation)),

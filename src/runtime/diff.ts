@@ -20,7 +20,8 @@ function isPlainObject(value: Json): value is Record<string, Json> {
 function flatten(value: Json, prefix: string, into: Map<string, Json>): Map<string, Json> {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
     for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, into);
-  } else if (prefix) {
+  } else if (prefix && value !== undefined) {
+    // An undefined field is absent, as in the stored (JSON) copy of a config.
     into.set(prefix, value);
   }
   return into;
@@ -28,8 +29,17 @@ function flatten(value: Json, prefix: string, into: Map<string, Json>): Map<stri
 
 /** Every field that differs from `before` to `after`, sorted by field path. */
 export function diffConfigs(before: CompiledConfig, after: CompiledConfig): DiffEntry[] {
-  const left = flatten(withoutSecrets(before), '', new Map());
-  const right = flatten(withoutSecrets(after), '', new Map());
+  return fieldChanges(withoutSecrets(before), withoutSecrets(after));
+}
+
+/** Whether two configs differ anywhere: every change the diff lists, and a changed secret the diff masks. */
+export function configsDiffer(before: CompiledConfig, after: CompiledConfig): boolean {
+  return fieldChanges(before, after).length > 0;
+}
+
+function fieldChanges(before: CompiledConfig, after: CompiledConfig): DiffEntry[] {
+  const left = flatten(before, '', new Map());
+  const right = flatten(after, '', new Map());
   const fields = [...new Set([...left.keys(), ...right.keys()])].sort();
   const entries: DiffEntry[] = [];
   for (const field of fields) {

@@ -35,7 +35,7 @@ export const listAgents = defineTool({
       context,
       input,
       (page) => context.services.agents.list(context.org.id, { status: input.status, nameContains: input.q }, page),
-      presentAgent,
+      (agent) => presentAgent(context.services, agent),
     ),
 });
 
@@ -49,7 +49,7 @@ export const createAgent = defineTool({
   toolset: 'agents',
   input: agentDraftSchema,
   output: agentSchema,
-  execute: async (input, context) => presentAgent(context.services.agents.create(context.org.id, normalizeDraft(input))),
+  execute: async (input, context) => presentAgent(context.services, context.services.agents.create(context.org.id, normalizeDraft(input))),
 });
 
 export const getAgent = defineTool({
@@ -62,7 +62,7 @@ export const getAgent = defineTool({
   flags: { readOnly: true, idempotent: true },
   input: z.object({ id: agentId }),
   output: agentSchema,
-  execute: async (input, context) => presentAgent(loadAgent(context, input.id)),
+  execute: async (input, context) => presentAgent(context.services, loadAgent(context, input.id)),
 });
 
 export const updateAgent = defineTool({
@@ -84,9 +84,9 @@ export const updateAgent = defineTool({
     );
     if (result.status === 'not_found') throw notFound('agent', id);
     if (result.status === 'conflict') {
-      throw versionConflict(result.current, `the agent is at version ${result.current.version}, not ${ifMatch}; refetch, re-apply and retry`);
+      throw versionConflict(context.services, result.current, `the agent is at version ${result.current.version}, not ${ifMatch}; refetch, re-apply and retry`);
     }
-    return presentAgent(result.agent);
+    return presentAgent(context.services, result.agent);
   },
 });
 
@@ -150,6 +150,6 @@ export const setAgentVoice = defineTool({
       };
     });
     if (result.status !== 'updated') throw notFound('agent', input.id);
-    return presentAgent(result.agent);
+    return presentAgent(context.services, result.agent);
   },
 });

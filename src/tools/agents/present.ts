@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { agentDraftShape, type AgentDraft } from '../../runtime/agent-schema.ts';
 import type { AgentRecord, AgentVersionRecord } from '../../store/agents.ts';
+import { compileCurrent } from '../../runtime/compile.ts';
+import { configsDiffer } from '../../runtime/diff.ts';
+import type { Services } from '../../services.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import type { ToolContext } from '../types.ts';
 
@@ -13,12 +16,27 @@ export const agentSchema = z.object({
   version: z.number().int().describe('Draft version; send it as If-Match when updating.'),
   publishedVersionId: z.string().nullable().describe('The version live channels serve, if any.'),
   publishedVersionNumber: z.number().int().nullable().describe('Number of the live version.'),
-  hasUnpublishedChanges: z.boolean().describe('Whether the draft differs from what is live.'),
+  hasUnpublishedChanges: z
+    .boolean()
+    .describe('Whether publishing now would change what is live: the draft or anything attached (knowledge, skills, guardrails, playbooks) differs from the live version, or nothing is live yet.'),
   createdAt: z.string().describe('ISO 8601 creation time.'),
   updatedAt: z.string().describe('ISO 8601 time of the last change.'),
 });
 
-export function presentAgent(agent: AgentRecord): z.input<typeof agentSchema> {
+type CompileServices = Pick<Services, 'agents' | 'knowledge' | 'skills' | 'guardrails' | 'playbooks'>;
+
+/**
+ * Whether the compiled draft differs from the live version's config. Attached areas (knowledge,
+ * skills, …) change without bumping the draft version, so the version numbers cannot tell.
+ */
+export function hasUnpublishedChanges(services: CompileServices, agent: AgentRecord): boolean {
+  if (!agent.publishedVersionId) return true;
+  const live = services.agents.findVersion(agent.orgId, agent.id, agent.publishedVersionId);
+  return !live || configsDiffer(live.config, compileCurrent(services, agent));
+}
+
+/** The agent as the API returns it. */
+export function presentAgent(services: CompileServices, agent: AgentRecord): z.input<typeof agentSchema> {
   return {
     id: agent.id,
     ...agent.draft,
@@ -26,7 +44,7 @@ export function presentAgent(agent: AgentRecord): z.input<typeof agentSchema> {
     version: agent.version,
     publishedVersionId: agent.publishedVersionId,
     publishedVersionNumber: agent.publishedVersionNumber,
-    hasUnpublishedChanges: agent.publishedDraftVersion !== agent.version,
+    hasUnpublishedChanges: hasUnpublishedChanges(services, agent),
     createdAt: agent.createdAt,
     updatedAt: agent.updatedAt,
   };
@@ -74,9 +92,9 @@ export function parseIfMatch(value: string | undefined): number | undefined {
 }
 
 /** 409 carrying the current state, so the caller can rebase and retry. */
-export function versionConflict(current: AgentRecord, detail: string): FlowyteError {
+export function versionConflict(services: CompileServices, current: AgentRecord, detail: string): FlowyteError {
   return new FlowyteError('version_conflict', detail, {
-    extensions: { currentVersion: current.version, agent: presentAgent(current) },
+    extensions: { currentVersion: current.version, agent: presentAgent(services, current) },
   });
 }
 

@@ -53,7 +53,7 @@ export const publishAgent = defineTool({
     }));
     if (result.status === 'not_found') throw notFound('agent', input.id);
     if (result.status === 'conflict') {
-      throw versionConflict(result.current, `the draft is at version ${result.current.version}, not ${expected ?? probed}; review it and publish again`);
+      throw versionConflict(context.services, result.current, `the draft is at version ${result.current.version}, not ${expected ?? probed}; review it and publish again`);
     }
     const { id, agentId, number, note } = result.version;
     context.services.events.record(context.org.id, 'agent.published', { agentId, versionId: id, number, note });
@@ -97,7 +97,7 @@ export const rollbackAgent = defineTool({
     const agent = loadAgent(context, input.id);
     const version = loadVersion(context, agent.id, input.versionId);
     context.services.agents.repoint(context.org.id, agent.id, version.id);
-    return presentAgent(loadAgent(context, agent.id));
+    return presentAgent(context.services, loadAgent(context, agent.id));
   },
 });
 
