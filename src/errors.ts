@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   number_unavailable: { status: 409, title: 'Number unavailable' },
   number_unassigned: { status: 409, title: 'Number not assigned' },
   reservation_inactive: { status: 409, title: 'Reservation no longer active' },
+  credential_expired: { status: 409, title: 'Credential expired' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   file_too_large: { status: 413, title: 'File too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },

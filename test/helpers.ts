@@ -49,7 +49,7 @@ export function createPlatform(overrides: Partial<Config> = {}, tools: readonly 
         }),
       );
     },
-    keyWith: (scopes) => services.credentials.createApiKey(orgA.org.id, `only ${scopes.join(' ')}`, scopes).secret,
+    keyWith: (scopes) => services.credentials.apiKeys.create(orgA.org.id, { name: `only ${scopes.join(' ')}`, scopes }).secret,
     close: () => services.close(),
   };
 }

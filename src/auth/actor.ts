@@ -12,6 +12,8 @@ export interface Actor {
   /** The user, API key or publishable key id. */
   id: string;
   orgId: string;
+  /** Dashboard sessions only: the session the request came with (absent when code acts as a user directly). */
+  sessionId?: string;
   scopes: ReadonlySet<Scope>;
   /** Publishable keys only: the agent the key is pinned to and the origins it may be used from. */
   agentId?: string;
@@ -30,12 +32,18 @@ export function resolveActor(credentials: CredentialStore, authorization: string
   switch (tokenKind(token)) {
     case 'secretKey': {
       const key = credentials.findApiKey(token);
-      if (key) return { type: 'api_key', id: key.id, orgId: key.orgId, scopes: new Set(key.scopes) };
+      if (key) {
+        credentials.recordUse('key', key.id);
+        return { type: 'api_key', id: key.id, orgId: key.orgId, scopes: new Set(key.scopes) };
+      }
       break;
     }
     case 'session': {
       const session = credentials.findSession(token);
-      if (session) return { type: 'user', id: session.userId, orgId: session.orgId, scopes: ALL_SCOPES };
+      if (session) {
+        credentials.recordUse('session', session.id);
+        return { type: 'user', id: session.userId, orgId: session.orgId, sessionId: session.id, scopes: ALL_SCOPES };
+      }
       break;
     }
     case 'publishableKey': {

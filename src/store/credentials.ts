@@ -2,26 +2,15 @@
 import type { Db } from './db.ts';
 import { writeTransaction } from './db.ts';
 import { newId } from '../ids.ts';
-import { hashToken, mintToken } from '../auth/tokens.ts';
+import { hashToken } from '../auth/tokens.ts';
 import type { Scope } from '../auth/scopes.ts';
+import { ApiKeyStore, type ApiKeyCredential } from './api-keys.ts';
+import { DEFAULT_SESSION_DAYS, SessionStore, type SessionCredential } from './sessions.ts';
 
 export interface Org {
   id: string;
   name: string;
   createdAt: string;
-}
-
-export interface ApiKeyRecord {
-  id: string;
-  orgId: string;
-  name: string;
-  scopes: Scope[];
-}
-
-export interface SessionRecord {
-  id: string;
-  orgId: string;
-  userId: string;
 }
 
 export interface PublishableKeyRecord {
@@ -39,15 +28,30 @@ export interface Bootstrap {
   session: { id: string; token: string };
 }
 
-const SESSION_DAYS = 30;
 /** How long a resolved credential is trusted before it is read again (bounds revocation delay). */
 const CREDENTIAL_CACHE_MS = 10_000;
 const CACHE_LIMIT = 10_000;
+/** `last_used_at` is written at most this often per credential, so resolving stays a read. */
+const USE_WRITE_INTERVAL_MS = 60_000;
+
+/** Whether a credential whose validity ends at `validUntil` (null: never) is still good at `now`. */
+function stillValid(validUntil: string | null, now: Date): boolean {
+  return validUntil === null || validUntil > now.toISOString();
+}
 
 export class CredentialStore {
   private readonly cache = new Map<string, { value: unknown; until: number }>();
+  /** When each credential's use was last written (clock ms), keyed `key:<id>` / `session:<id>`. */
+  private readonly useWritten = new Map<string, number>();
+  /** Secret keys: every change that affects which secrets resolve forgets the cache at once. */
+  readonly apiKeys: ApiKeyStore;
+  /** Dashboard sessions, likewise. */
+  readonly sessions: SessionStore;
 
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(private readonly db: Db, private readonly now: () => Date) {
+    this.apiKeys = new ApiKeyStore(db, now, () => this.forget());
+    this.sessions = new SessionStore(db, now, () => this.forget());
+  }
 
   /** Found credentials and orgs are kept briefly in memory: every request resolves one. */
   private remembered<T>(key: string, load: () => T | undefined): T | undefined {
@@ -77,34 +81,15 @@ export class CredentialStore {
       this.db
         .prepare('INSERT INTO users (id, org_id, email, name, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(userId, org.id, email, email.split('@')[0], createdAt);
-      const apiKey = this.createApiKey(org.id, 'Default key', scopes);
-      const session = this.createSession(org.id, userId);
-      return { org, userId, apiKey, session };
+      const minted = this.apiKeys.create(org.id, { name: 'Default key', scopes });
+      const signedIn = this.sessions.create(org.id, userId, DEFAULT_SESSION_DAYS);
+      return {
+        org,
+        userId,
+        apiKey: { id: minted.key.id, secret: minted.secret },
+        session: { id: signedIn.session.id, token: signedIn.token },
+      };
     });
-  }
-
-  /** Mint a secret key; the secret is returned here and never again. */
-  createApiKey(orgId: string, name: string, scopes: Scope[]): { id: string; secret: string } {
-    const secret = mintToken('secretKey');
-    const id = newId('apiKey');
-    this.db
-      .prepare(
-        `INSERT INTO api_keys (id, org_id, name, secret_hash, last_four, scopes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, orgId, name, hashToken(secret), secret.slice(-4), JSON.stringify(scopes), this.now().toISOString());
-    return { id, secret };
-  }
-
-  createSession(orgId: string, userId: string): { id: string; token: string } {
-    const token = mintToken('session');
-    const id = newId('session');
-    const createdAt = this.now();
-    const expiresAt = new Date(createdAt.getTime() + SESSION_DAYS * 86_400_000);
-    this.db
-      .prepare('INSERT INTO sessions (id, org_id, user_id, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, orgId, userId, hashToken(token), createdAt.toISOString(), expiresAt.toISOString());
-    return { id, token };
   }
 
   hasOrgs(): boolean {
@@ -117,24 +102,33 @@ export class CredentialStore {
     );
   }
 
-  findApiKey(secret: string): ApiKeyRecord | undefined {
+  /** The key a secret belongs to, if it is neither revoked nor past its expiry (or its rotation grace window). */
+  findApiKey(secret: string): ApiKeyCredential | undefined {
     const hash = hashToken(secret);
-    return this.remembered(`key:${hash}`, () => {
-      const row = this.db
-        .prepare('SELECT id, org_id, name, scopes FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL')
-        .get(hash) as { id: string; org_id: string; name: string; scopes: string } | undefined;
-      return row && { id: row.id, orgId: row.org_id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
-    });
+    // The cache holds the row with its end time, so expiry is exact even while the row is cached.
+    const key = this.remembered(`key:${hash}`, () => this.apiKeys.findBySecretHash(hash));
+    return key && stillValid(key.validUntil, this.now()) ? key : undefined;
   }
 
-  findSession(token: string): SessionRecord | undefined {
+  /** The session a token belongs to, if it is neither revoked nor expired. */
+  findSession(token: string): SessionCredential | undefined {
     const hash = hashToken(token);
-    return this.remembered(`session:${hash}`, () => {
-      const row = this.db
-        .prepare('SELECT id, org_id, user_id FROM sessions WHERE secret_hash = ? AND expires_at > ?')
-        .get(hash, this.now().toISOString()) as { id: string; org_id: string; user_id: string } | undefined;
-      return row && { id: row.id, orgId: row.org_id, userId: row.user_id };
-    });
+    const session = this.remembered(`session:${hash}`, () => this.sessions.findByTokenHash(hash));
+    return session && stillValid(session.expiresAt, this.now()) ? session : undefined;
+  }
+
+  /**
+   * Note that a key or session was just used. Written through at most once a minute per
+   * credential (remembered here), so the hot path stays a cached read.
+   */
+  recordUse(kind: 'key' | 'session', id: string): void {
+    const at = this.now();
+    const remembered = `${kind}:${id}`;
+    const written = this.useWritten.get(remembered);
+    if (written !== undefined && at.getTime() - written < USE_WRITE_INTERVAL_MS) return;
+    if (this.useWritten.size >= CACHE_LIMIT) this.useWritten.clear();
+    this.useWritten.set(remembered, at.getTime());
+    (kind === 'key' ? this.apiKeys : this.sessions).recordUse(id, at.toISOString());
   }
 
   /** A publishable key by its current value, or by its previous one during a rotation's grace window. */

@@ -61,6 +61,8 @@ import {
 } from './numbers/buying.ts';
 import { assignNumber, listNumbers, releaseNumberTool, unassignNumber } from './numbers/owned.ts';
 import { placeSandboxCallTool } from './numbers/sandbox-calls.ts';
+import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './account/api-keys.ts';
+import { createSession, listSessions, renewSession, revokeSession } from './account/sessions.ts';
 
 const ALL_TOOLS: readonly Tool[] = [
   listAgents, createAgent, getAgent, updateAgent, deleteAgent, setAgentVoice,
@@ -95,6 +97,7 @@ const ALL_TOOLS: readonly Tool[] = [
   createIntegrationBinding, autoMapIntegrationBinding, getIntegrationPack, installIntegrationPack,
   getSqlSetupScripts, testSqlConnection,
   assistAccount, assistAgent, listAssistThreads, getAssistThread, scaffoldAgent,
+  listApiKeys, createApiKey, rotateApiKey, revokeApiKey, listSessions, createSession, renewSession, revokeSession,
 ];
 
 /** Fail loudly on a duplicate tool name or a duplicate method + path. */

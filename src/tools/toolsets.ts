@@ -24,6 +24,7 @@ export const TOOLSETS: readonly Toolset[] = [
   { name: 'assist', description: 'The AI copilot: ask in plain words; it calls these tools for you and pauses destructive steps for your confirmation.', inDefaultProfile: true },
   { name: 'integrations', description: 'Connect outside systems (calendars, sheets, stores, databases, APIs), discover their schema, and turn them into skills.', inDefaultProfile: false },
   { name: 'webhooks', description: 'Webhook endpoints that receive signed event deliveries, their delivery history and test sends.', inDefaultProfile: false },
+  { name: 'account', description: 'Secret keys and dashboard sessions: list, mint, rotate, renew and revoke (dashboard sessions only).', inDefaultProfile: false },
   { name: 'numbers', description: 'Phone numbers: search, hold, buy or import, assign to agents, release; sandbox test calls.', inDefaultProfile: false },
 ];
 

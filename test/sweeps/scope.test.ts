@@ -1,7 +1,9 @@
 /**
  * Scopes for every tool: without its scope (or the `:write` sibling, which grants read) a key gets
- * 403 insufficient_scope on both faces; with exactly that scope it gets through. Tools open to any
- * caller work for any credential.
+ * 403 insufficient_scope on both faces; with exactly that scope it gets through. The keys are minted
+ * the way users mint them (create_api_key from a dashboard session), so narrow keys are proven
+ * narrow, and a key made directly in the store is refused the same way. Tools open to any caller
+ * work for any credential; dashboard-only tools refuse every secret key.
  */
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ import { TOOLS } from '../../src/tools/index.ts';
 import type { Tool } from '../../src/tools/types.ts';
 import { SECRET_KEY_SCOPES, type Scope } from '../../src/auth/scopes.ts';
 import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
-import { answeredAsExpected, calledWithSecretKeys, fixtureFor, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
+import { PLACEHOLDER_SEED, answeredAsExpected, calledWithSecretKeys, fixtureFor, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
 import { callMcp, callRest, describeOutcome, type Outcome } from '../fixtures/faces.ts';
 
 let platform: Platform | undefined;
@@ -24,6 +26,14 @@ async function mcpAs(platform: Platform, token: string): Promise<Client> {
   const client = await connectMcp(platform, { token });
   clients.push(client);
   return client;
+}
+
+/** A key of org A holding exactly `scopes`, minted through create_api_key with org A's dashboard session. */
+async function mintKey(platform: Platform, scopes: Scope[]): Promise<string> {
+  const response = await platform.request('POST', '/api-keys', { token: platform.orgA.session.token, body: { name: 'Sweep key', scopes } });
+  const json = (await response.json()) as { data: { secret: string } };
+  if (response.status !== 201) throw new Error(`minting a key failed: ${response.status} ${JSON.stringify(json)}`);
+  return json.data.secret;
 }
 
 /** The scope itself and the `:write` scope that also grants it. */
@@ -49,15 +59,17 @@ describe.each(scoped)('%s (needs %s)', (_name, scope, tool: Tool) => {
     platform = createPlatform();
     const seed = await seedOrg(platform);
     const withheld = grantingScopes(scope!);
-    const token = platform.keyWith(SECRET_KEY_SCOPES.filter((granted) => !withheld.includes(granted)));
+    const others = SECRET_KEY_SCOPES.filter((granted) => !withheld.includes(granted));
+    const token = await mintKey(platform, others);
     const input = fixtureFor(tool).input(seed);
     expectInsufficientScope(await callRest(platform, tool, input, token), 'REST');
     expectInsufficientScope(await callMcp(await mcpAs(platform, token), tool, input, { confirm: false }), 'MCP');
+    expectInsufficientScope(await callRest(platform, tool, input, platform.keyWith(others)), 'REST, key made in the store');
   });
 
   it.each(grantingScopes(scope!))('works for a key holding only %s', async (only) => {
     platform = createPlatform();
-    const token = platform.keyWith([only]);
+    const token = await mintKey(platform, [only]);
     const fixture = fixtureFor(tool);
     // Separate seeds: the REST call may change what the MCP call would act on.
     const restSeed = await seedOrg(platform);
@@ -84,5 +96,23 @@ describe.each(openToAll)('%s (any caller)', (_name, tool: Tool) => {
     const input = fixtureFor(tool).input(await seedOrg(platform));
     expectAllowed(tool, await callRest(platform, tool, input, token), 'REST');
     expectAllowed(tool, await callMcp(await mcpAs(platform, token), tool, input), 'MCP');
+  });
+});
+
+const sessionOnly = TOOLS.filter((tool) => tool.auth === 'session').map((tool) => [tool.name, tool] as const);
+
+describe.each(sessionOnly)('%s (dashboard session only)', (_name, tool: Tool) => {
+  it('returns 403 dashboard_session_required to a secret key holding every scope', async () => {
+    platform = createPlatform();
+    // Refused before the input is looked at, so ids that exist nowhere do.
+    const input = fixtureFor(tool).input(PLACEHOLDER_SEED);
+    for (const outcome of [
+      await callRest(platform, tool, input),
+      await callMcp(await mcpAs(platform, platform.orgA.apiKey.secret), tool, input, { confirm: false }),
+    ]) {
+      expect(outcome.ok, describeOutcome(outcome)).toBe(false);
+      expect(outcome.status).toBe(403);
+      expect(outcome.problem?.code).toBe('dashboard_session_required');
+    }
   });
 });
