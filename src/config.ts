@@ -73,6 +73,19 @@ export interface Config {
   stripeApiBaseUrl?: string;
   /** The carrier phone numbers come from: the embedded sandbox (fictional numbers, simulated calls) is the only one so far. */
   carrier: 'sandbox';
+  /** The least severe operator log line written to stderr (FLOWYTE_LOG_LEVEL). */
+  logLevel: LogLevel;
+}
+
+/** pino's levels, plus `silent` to write nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(value: string | undefined): LogLevel {
+  if (value === undefined || value === '') return 'info';
+  const level = value.toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  throw new Error(`FLOWYTE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -155,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeWebhookSecret: env.FLOWYTE_STRIPE_WEBHOOK_SECRET || undefined,
     stripeApiBaseUrl: env.FLOWYTE_STRIPE_API_BASE_URL || undefined,
     carrier: carrier(env.FLOWYTE_CARRIER),
+    logLevel: logLevel(env.FLOWYTE_LOG_LEVEL),
   };
 }

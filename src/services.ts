@@ -40,10 +40,9 @@ import { createCarrier, type Carrier } from './runtime/numbers/carrier.ts';
 import { ConversationEngine } from './runtime/engine/conversations.ts';
 import { createChatModel } from './runtime/models/chat-model.ts';
 
-export interface Logger {
-  error(message: string, details?: Record<string, unknown>): void;
-  info(message: string, details?: Record<string, unknown>): void;
-}
+import { createLogger, type Logger } from './logging.ts';
+
+export type { Logger } from './logging.ts';
 
 export interface Services {
   config: Config;
@@ -103,12 +102,6 @@ export interface Services {
   close(): void;
 }
 
-/** Structured log lines on stderr (stdout belongs to the MCP stdio transport). */
-export const stderrLogger: Logger = {
-  error: (message, details) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...details })}\n`),
-  info: (message, details) => process.stderr.write(`${JSON.stringify({ level: 'info', message, ...details })}\n`),
-};
-
 export function createServices(config: Config, options: { now?: () => Date; logger?: Logger } = {}): Services {
   const now = options.now ?? (() => new Date());
   const db = openDatabase(config.databaseFile);
@@ -125,7 +118,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     config,
     db,
     now,
-    logger: options.logger ?? stderrLogger,
+    logger: options.logger ?? createLogger(config.logLevel),
     credentials,
     agents: new AgentStore(db, now),
     audit: new AuditStore(db, now),

@@ -14,6 +14,8 @@ import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
 import { mountStripeWebhook } from './stripe-webhook.ts';
 import { mountOAuthCallback } from './oauth-callback.ts';
+import { requestLog, routeOf } from './request-log.ts';
+import { reportUnexpected } from '../logging.ts';
 
 export interface AppOptions {
   tools?: readonly Tool[];
@@ -45,10 +47,13 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     c.header('X-Request-Id', id);
     await next();
   });
+  app.use('*', requestLog(services));
 
   const openaiPaths = new Set(tools.filter((tool) => tool.http.wire === 'openai').map((tool) => `/api/v1${tool.http.path}`));
   app.onError((error, c) => {
-    if (!(error instanceof FlowyteError)) services.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: (error as Error).stack });
+    // A tool's failure was already reported by invokeTool (reportUnexpected reports one failure
+    // once); this reports what fails outside a tool: a middleware, a route's own code.
+    reportUnexpected(services.logger, error, { requestId: c.var.requestId, method: c.req.method, route: routeOf(c), path: c.req.path });
     return problemResponse(c, error, openaiPaths.has(c.req.path));
   });
   app.notFound((c) => problemResponse(c, new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
@@ -66,22 +71,6 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   const browserCors = cors({ origin: (origin) => origin, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST'], maxAge: 600 });
   for (const tool of tools.filter((candidate) => candidate.auth === 'publishable')) app.use(`/api/v1${honoPath(tool.http.path)}`, browserCors);
 
-  app.use('/api/v1/*', async function audit(c, next) {
-    const started = performance.now();
-    await next();
-    const actor = c.get('actor');
-    if (!actor) return;
-    services.audit.record(actor.orgId, {
-      actorType: actor.type,
-      actorId: actor.id,
-      via: 'rest',
-      method: c.req.method,
-      endpoint: c.req.path,
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      requestId: c.var.requestId,
-    });
-  });
   // One authenticator, so REST and /mcp spend the same per-org and per-key budgets.
   const authenticateRequest = authenticate(services);
   app.use('/api/v1/*', authenticateRequest);

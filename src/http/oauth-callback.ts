@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import { toProblem } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
+import { reportUnexpected } from '../logging.ts';
 import { OAUTH_CALLBACK_PATH, finishOAuth, providerOf } from '../runtime/integrations/connections.ts';
 
 const page = (title: string, message: string) => html`<!doctype html>
@@ -21,6 +22,8 @@ export function mountOAuthCallback(app: Hono<AppEnv>, services: Services): void 
       const { kind, accountLabel } = await finishOAuth(services, state, code);
       return c.html(page('Connected', `${providerOf(kind).name} is connected${accountLabel ? ` as ${accountLabel}` : ''}. You can close this window.`));
     } catch (failure) {
+      // The page shows the problem's detail only; a fault's message and stack go to the log.
+      reportUnexpected(services.logger, failure, { requestId: c.var.requestId, path: OAUTH_CALLBACK_PATH });
       const problem = toProblem(failure, OAUTH_CALLBACK_PATH);
       return c.html(page('Not connected', problem.detail), problem.status as 400);
     }

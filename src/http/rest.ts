@@ -87,7 +87,6 @@ async function streamTool(c: Context<AppEnv>, tool: Tool, input: Record<string, 
       else await write('done', final.data);
       return;
     }
-    if (!(final.error instanceof FlowyteError)) services.logger.error('unhandled error', { path: c.req.path, error: String(final.error) });
     const problem = toProblem(final.error, c.req.path);
     await write('error', openai ? { error: openaiError(problem) } : problem);
   });

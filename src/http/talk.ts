@@ -18,6 +18,7 @@ import { Call } from '../runtime/engine/call.ts';
 import type { ServedAgent } from '../runtime/engine/conversations.ts';
 import type { LiveEvent } from '../runtime/engine/events.ts';
 import { fieldErrors } from '../tools/invoke.ts';
+import { reportUnexpected } from '../logging.ts';
 import { TALK_PATH } from '../tools/agents/testing.ts';
 
 
@@ -60,12 +61,18 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 function startCall(ws: WebSocket, services: Services, claims: TalkClaims): void {
   const send = (message: Record<string, unknown>) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
   const emit = (event: LiveEvent) => send({ type: event.type, at: event.at, data: event.data });
+  // The room's failures never pass invokeTool: report faults here, answer every failure as a problem.
+  const room = { path: TALK_PATH, room: claims.room, orgId: claims.org, agentId: claims.agent };
+  const fail = (error: unknown, conversationId?: string) => {
+    reportUnexpected(services.logger, error, { ...room, conversationId });
+    send({ type: 'error', problem: toProblem(error, TALK_PATH) });
+  };
   let served: ServedAgent;
   try {
     served = services.engine.serve(claims.org, claims.agent, claims.version === null);
   } catch (error) {
     // E.g. the agent was deleted, or unpublished since the token was minted.
-    send({ type: 'error', problem: toProblem(error, TALK_PATH) });
+    fail(error);
     ws.close(1011, 'the agent cannot take this call');
     return;
   }
@@ -83,8 +90,8 @@ function startCall(ws: WebSocket, services: Services, claims: TalkClaims): void 
     try {
       call.hangUp(reason);
     } catch (error) {
-      // E.g. the server is shutting down under an open call: say so, do not crash.
-      services.logger.error('could not end a talk call', { conversationId: call.conversation.id, error: String(error) });
+      // E.g. the server is shutting down under an open call: log it, do not crash.
+      reportUnexpected(services.logger, error, { ...room, conversationId: call.conversation.id, during: 'hang-up' });
     }
     if (ws.readyState === ws.OPEN) ws.close(1000, reason);
   };
@@ -124,7 +131,7 @@ function startCall(ws: WebSocket, services: Services, claims: TalkClaims): void 
         tick();
         await call.hear(message.type === 'dtmf' ? { dtmf: message.digits } : { text: message.text });
       } catch (error) {
-        send({ type: 'error', problem: toProblem(error, TALK_PATH) });
+        fail(error, call.conversation.id);
       }
       if (!call.ended) armIdle();
     });

@@ -13,13 +13,14 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
   const allowedOrigins = [...localhostAllowedOrigins(), ...services.config.mcpAllowedOrigins.map((origin) => new URL(origin).hostname)];
   const handler = createMcpHandler(
     (context) => {
-      const extra = context.authInfo?.extra as { actor: Actor; options: ReturnType<typeof parseMcpOptions> };
+      const extra = context.authInfo?.extra as { actor: Actor; options: ReturnType<typeof parseMcpOptions>; requestId: string };
       return buildMcpServer({
         tools,
         services,
         actor: extra.actor,
         options: extra.options,
         elicitationPossible: context.era !== 'legacy',
+        requestId: extra.requestId,
       });
     },
     { onerror: (error) => services.logger.error('mcp http error', { error: String(error) }) },
@@ -39,6 +40,6 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
       profile: c.req.query('profile'),
     });
     const actor = c.var.actor;
-    return handler.fetch(c.req.raw, { authInfo: { token: '', clientId: actor.id, scopes: [...actor.scopes], extra: { actor, options } } });
+    return handler.fetch(c.req.raw, { authInfo: { token: '', clientId: actor.id, scopes: [...actor.scopes], extra: { actor, options, requestId: c.var.requestId } } });
   });
 }

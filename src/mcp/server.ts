@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
-import { authorize, credentialFits, invokeTool, parseInput } from '../tools/invoke.ts';
+import { authorize, callFields, credentialFits, invokeTool, parseInput } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
 import { CONFIRMATION_FIELD, describeTool } from './descriptors.ts';
 import { confirmDestructive } from './confirm.ts';
@@ -19,6 +19,7 @@ import { reachableTools, type McpOptions } from './selection.ts';
 import { registerResources } from '../resources/index.ts';
 import { failure, success, type ToolCallResult } from './results.ts';
 import { fenceUntrusted } from './untrusted.ts';
+import { reportUnexpected } from '../logging.ts';
 
 export const SERVER_INFO = { name: 'flowyte', version: '0.1.0' };
 
@@ -29,6 +30,8 @@ export interface McpSession {
   options: McpOptions;
   /** False where the transport cannot carry an elicitation round trip (2025 clients over stateless HTTP). */
   elicitationPossible: boolean;
+  /** Over /mcp, the HTTP request's X-Request-Id, so a call's log lines match its access line; stdio makes one per call. */
+  requestId?: string;
 }
 
 
@@ -48,7 +51,7 @@ export async function callRegistryTool(
 ): Promise<ToolCallResult> {
   const { actor, services } = session;
   const started = performance.now();
-  const requestId = randomUUID();
+  const requestId = session.requestId ?? randomUUID();
   let status = 200;
   try {
     const { [CONFIRMATION_FIELD]: confirmationId, ...args } = rawArguments;
@@ -86,6 +89,8 @@ export async function callRegistryTool(
     const data = fenceUntrusted(result.data, tool.flags.paginated ? tool.untrusted.map((path) => `items[].${path}`) : tool.untrusted);
     return success(tool.flags.streaming ? { result: data, events } : data);
   } catch (error) {
+    // invokeTool reported a tool's own failure; this catches one of the confirmation gate's.
+    reportUnexpected(services.logger, error, callFields(tool, actor, requestId), request.mcpReq.signal.aborted);
     const failed = failure(error);
     status = failed.status;
     return failed.result;

@@ -1,6 +1,7 @@
 /**
  * The one pipeline every face calls: permission → validate input → idempotency → execute →
- * validate output. REST, MCP and the copilot only translate to and from it.
+ * validate output, and an unexpected failure logged once. REST, MCP and the copilot only
+ * translate to and from it.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -8,6 +9,7 @@ import { FlowyteError, type FieldError } from '../errors.ts';
 import { grants } from '../auth/scopes.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
+import { reportUnexpected } from '../logging.ts';
 import type { Tool, ToolContext, ToolEvent } from './types.ts';
 
 export interface Invocation {
@@ -82,8 +84,26 @@ function hashRequest(tool: string, input: Record<string, unknown>): string {
   return createHash('sha256').update(tool).update(JSON.stringify(rest)).digest('hex');
 }
 
-/** Invoke a tool for an actor with raw (unvalidated) input. */
+/**
+ * Invoke a tool for an actor with raw (unvalidated) input. An unexpected failure is logged here,
+ * for every face at once, and rethrown for the face to answer with its problem document.
+ */
 export async function invokeTool(tool: Tool, raw: unknown, invocation: Invocation): Promise<InvokeResult> {
+  try {
+    return await invokeChecked(tool, raw, invocation);
+  } catch (error) {
+    const { actor, services, requestId, signal } = invocation;
+    reportUnexpected(services.logger, error, callFields(tool, actor, requestId), signal?.aborted);
+    throw error;
+  }
+}
+
+/** The log fields that place a failed call: which tool, for whom, in which request. */
+export function callFields(tool: Tool, actor: Actor, requestId: string): Record<string, unknown> {
+  return { tool: tool.name, requestId, actor: actor.type, actorId: actor.id, orgId: actor.orgId };
+}
+
+async function invokeChecked(tool: Tool, raw: unknown, invocation: Invocation): Promise<InvokeResult> {
   const { actor, services } = invocation;
   authorize(tool, actor);
   const input = parseInput(tool, raw);

@@ -1,9 +1,10 @@
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { body } from '../helpers.ts';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
 import { attachTalkServer } from '../../src/http/talk.ts';
 import { listen, type Listening } from '../fixtures/listen.ts';
+import { captureLogs, unexpected } from '../fixtures/logs.ts';
 
 let platform: ChatPlatform | undefined;
 let server: Listening | undefined;
@@ -90,6 +91,25 @@ describe('the in-browser voice room (/talk)', () => {
 
     const conversation = platform.services.conversations.find(platform.orgA.org.id, ready.conversationId)!;
     expect(conversation).toMatchObject({ channel: 'voice', surface: 'talk', draft: true, status: 'ended', outcome: 'contained' });
+  });
+
+  it('logs a fault inside the room once, with its stack, and tells the caller only the problem', async () => {
+    platform = await createChatPlatform();
+    const lines = captureLogs(platform.services);
+    const url = await listenWithTalk(platform);
+    const credentials = await mintToken(platform);
+    const room = await join(url, credentials.token);
+    const ready = await room.next((message) => message.type === 'ready');
+    vi.spyOn(platform.services.engine, 'turn').mockRejectedValueOnce(new Error('the turn store is corrupt'));
+    room.socket.send(JSON.stringify({ type: 'utterance', text: 'Hello?' }));
+    const failed = await room.next((message) => message.type === 'error');
+    expect(failed.problem).toMatchObject({ code: 'internal_error', instance: '/talk' });
+    expect(JSON.stringify(failed)).not.toMatch(/corrupt|\n\s+at /);
+    const reports = unexpected(lines);
+    expect(reports).toEqual([expect.objectContaining({ path: '/talk', room: credentials.room, orgId: platform.orgA.org.id, conversationId: ready.conversationId })]);
+    expect(reports[0].err.stack).toContain('the turn store is corrupt');
+    room.socket.send(JSON.stringify({ type: 'hangup' }));
+    expect(await room.closed).toBe(1000);
   });
 
   it('opens a room once, and refuses a tampered token', async () => {

@@ -11,7 +11,8 @@ import type { Actor } from '../../auth/actor.ts';
 import { FlowyteError, notFound, toProblem } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { AssistAction, AssistThread } from '../../store/assist.ts';
-import { invokeTool, parseInput } from '../../tools/invoke.ts';
+import { callFields, invokeTool, parseInput } from '../../tools/invoke.ts';
+import { reportUnexpected } from '../../logging.ts';
 import { jsonSchemaOf } from '../../tools/json-schema.ts';
 import type { Tool, ToolEvent } from '../../tools/types.ts';
 import { summarize } from '../../mcp/confirm.ts';
@@ -113,6 +114,9 @@ export async function runAssist(session: AssistSession, request: AssistRequest):
       session.emit({ type: 'tool_call', data: { tool: tool.name, status: 'ok', actionId: confirmedAction?.id ?? null } });
       return data;
     } catch (error) {
+      // The model reads the problem and carries on; a fault (say, pausing the action failed) is
+      // still the operator's to know. invokeTool already reported a tool's own.
+      reportUnexpected(services.logger, error, callFields(tool, actor, session.requestId), session.signal?.aborted);
       const problem = toProblem(error);
       toolCalls.push({ tool: tool.name, input, status: 'failed', ...(confirmedAction && { actionId: confirmedAction.id }), problem: { code: problem.code, detail: problem.detail } });
       session.emit({ type: 'tool_call', data: { tool: tool.name, status: 'failed', code: problem.code, actionId: confirmedAction?.id ?? null } });

@@ -4,7 +4,8 @@
  */
 import type { Services } from '../../services.ts';
 import type { JobHandler } from '../jobs.ts';
-import { FlowyteError, toProblem } from '../../errors.ts';
+import { toProblem } from '../../errors.ts';
+import { reportUnexpected } from '../../logging.ts';
 import { runPhoneProbe, runProbe, type ProbeOptions } from './runner.ts';
 
 export const PROBE_JOB = 'probe_run';
@@ -43,7 +44,7 @@ export async function runProbeJob(
     probes.finish(orgId, runId, { status: outcome.passed ? 'passed' : 'failed', gates: outcome.gates });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    if (!(error instanceof FlowyteError)) services.logger.error('probe run failed', { run: runId, error: String(error) });
+    reportUnexpected(services.logger, error, { job: 'probe', run: runId, orgId, agentId });
     const { code, detail } = toProblem(error);
     probes.finish(orgId, runId, { status: 'error', gates: null, error: { code, detail } });
   }
