@@ -1,7 +1,7 @@
 /**
  * The embeddable widget end to end in headless Chromium: a prepaid platform on a real port, two
  * host pages on two other ports (two origins), and a publishable key that allows only the first;
- * a third page embeds the agent of an org whose wallet is empty.
+ * a third page embeds the agent of an org whose wallet is empty, a fourth an agent never published.
  */
 import http from 'node:http';
 import { existsSync } from 'node:fs';
@@ -75,6 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
   let otherPage: HostPage;
   let unfundedPage: HostPage;
   let unfundedAgentId: string;
+  let unpublishedPage: HostPage;
   let browser: Browser;
   let context: BrowserContext;
   let agentId: string;
@@ -123,6 +124,11 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
     const unfundedKey = (await body(await platform.request('POST', `/agents/${unfundedAgentId}/publishable-keys`, { ...asOrgB, body: { name: 'Unfunded', allowedOrigins: [unfundedPage.url] } }))).data;
     unfundedPage.embed((await body(await platform.request('GET', `/agents/${unfundedAgentId}/widget/embed?publishableKeyId=${unfundedKey.id}`, asOrgB))).data.scriptSnippet);
 
+    unpublishedPage = await startHostPage('Unpublished site');
+    const draftAgentId = (await body(await platform.request('POST', '/agents', { body: { name: 'Draft desk' } }))).data.id;
+    const draftKey = (await body(await platform.request('POST', `/agents/${draftAgentId}/publishable-keys`, { body: { name: 'Draft', allowedOrigins: [unpublishedPage.url] } }))).data;
+    unpublishedPage.embed((await body(await platform.request('GET', `/agents/${draftAgentId}/widget/embed?publishableKeyId=${draftKey.id}`))).data.scriptSnippet);
+
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
@@ -130,7 +136,7 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await Promise.all([closeServer(apiServer), closeServer(allowedPage?.server), closeServer(otherPage?.server), closeServer(unfundedPage?.server)]);
+    await Promise.all([closeServer(apiServer), closeServer(allowedPage?.server), closeServer(otherPage?.server), closeServer(unfundedPage?.server), closeServer(unpublishedPage?.server)]);
     platform?.close();
     console.info(`widget browser suite took ${Date.now() - started} ms`);
   });
@@ -240,6 +246,18 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
     expect(sessionRequests).toEqual([]);
     const events = platform.services.events.list(platform.orgB.org.id).filter((event) => event.type === 'widget.unavailable');
     expect(events.map((event) => event.payload)).toEqual([expect.objectContaining({ agentId: unfundedAgentId, code: 'insufficient_balance' })]);
+    await page.close();
+  });
+
+  it('says the same, from the start, for an agent that was never published', async () => {
+    const page = await context.newPage();
+    await page.goto(unpublishedPage.url);
+    const chat = widget(page);
+    await chat.launcher.click();
+    await chat.error.waitFor({ state: 'visible' });
+    expect(await chat.error.textContent()).toBe('Chat is unavailable right now');
+    expect(await chat.input.isDisabled()).toBe(true);
+    expect(await chat.send.isDisabled()).toBe(true);
     await page.close();
   });
 
