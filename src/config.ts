@@ -1,6 +1,9 @@
 /** All configuration, read from the environment once. Every variable is listed in the README. */
 import path from 'node:path';
 
+/** Whether the deployment takes money from the org wallets: `off` (self-hosted default) meters only. */
+export type BillingMode = 'off' | 'prepaid';
+
 export interface Config {
   port: number;
   host: string;
@@ -71,6 +74,11 @@ export interface Config {
   stripeWebhookSecret?: string;
   /** Another Stripe API origin (tests point it at a local server). */
   stripeApiBaseUrl?: string;
+  /**
+   * `prepaid`: the wallet pays for usage, plan fees and numbers, and an empty one refuses live work
+   * (402). `off`: usage is metered and priced the same, but nothing is taken or refused.
+   */
+  billing: BillingMode;
   /** The carrier phone numbers come from: the embedded sandbox (fictional numbers, simulated calls) is the only one so far. */
   carrier: 'sandbox';
   /** The least severe operator log line written to stderr (FLOWYTE_LOG_LEVEL). */
@@ -105,6 +113,12 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
 function carrier(value: string | undefined): Config['carrier'] {
   if (value === undefined || value === '' || value === 'sandbox') return 'sandbox';
   throw new Error(`FLOWYTE_CARRIER must be "sandbox" (the only carrier built in), got "${value}"`);
+}
+
+function billing(value: string | undefined): BillingMode {
+  if (value === undefined || value === '' || value === 'off') return 'off';
+  if (value === 'prepaid') return 'prepaid';
+  throw new Error(`FLOWYTE_BILLING must be "off" (the default) or "prepaid", got "${value}"`);
 }
 
 function flag(value: string | undefined): boolean {
@@ -167,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeSecretKey: env.FLOWYTE_STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.FLOWYTE_STRIPE_WEBHOOK_SECRET || undefined,
     stripeApiBaseUrl: env.FLOWYTE_STRIPE_API_BASE_URL || undefined,
+    billing: billing(env.FLOWYTE_BILLING),
     carrier: carrier(env.FLOWYTE_CARRIER),
     logLevel: logLevel(env.FLOWYTE_LOG_LEVEL),
   };

@@ -27,6 +27,13 @@ export interface Platform {
   close(): void;
 }
 
+/**
+ * The override of a deployment that charges the wallet (FLOWYTE_BILLING=prepaid); platforms are
+ * otherwise on the self-hosted default, billing off. `createPlatform(PREPAID)`, or spread it into
+ * other overrides.
+ */
+export const PREPAID = { billing: 'prepaid' } as const satisfies Partial<Config>;
+
 export function createPlatform(overrides: Partial<Config> = {}, tools: readonly Tool[] = TOOLS, now?: () => Date): Platform {
   const config = { ...loadConfig({ FLOWYTE_DATABASE: ':memory:' }), orgRateLimitPerMinute: 100_000, keyRateLimitPerMinute: 100_000, ...overrides };
   const services = createServices(config, { logger: quietLogger, now });

@@ -3,17 +3,17 @@ import type { Config } from '../../src/config.ts';
 import { createBackground } from '../../src/runtime/background.ts';
 import { queueReload, RELOAD_JOB } from '../../src/runtime/payments/auto-reload.ts';
 import { debitWallet } from '../../src/runtime/payments/payments.ts';
-import { createPlatform, type Platform } from '../helpers.ts';
+import { createPlatform, PREPAID, type Platform } from '../helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { startStripeServer } from '../support/stripe-server.ts';
 import { startWebhookServer } from '../support/webhook-server.ts';
 
 const closing = closeAfterEach();
 
-/** A platform on a controlled clock, with a background (worked by hand: `drain`, `tick`). */
+/** A prepaid platform on a controlled clock, with a background (worked by hand: `drain`, `tick`). */
 function setUp(overrides: Partial<Config> = {}) {
   let clock = Date.now();
-  const platform = closing(createPlatform(overrides, undefined, () => new Date(clock)));
+  const platform = closing(createPlatform({ ...PREPAID, ...overrides }, undefined, () => new Date(clock)));
   const background = createBackground(platform.services);
   return {
     platform,

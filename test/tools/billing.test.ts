@@ -4,7 +4,7 @@
  * on a movable clock.
  */
 import { describe, expect, it } from 'vitest';
-import { body } from '../helpers.ts';
+import { body, PREPAID } from '../helpers.ts';
 import { createChatPlatform, parseSse, STARTING_CREDIT_CENTS, type ChatPlatform } from '../chat-helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { chargeUsage } from '../../src/runtime/billing/meter.ts';
@@ -17,7 +17,7 @@ const setClock = (iso: string) => (clock = new Date(iso));
 
 async function platformAt(iso: string): Promise<ChatPlatform> {
   setClock(iso);
-  return opened(await createChatPlatform({}, () => new Date(clock)));
+  return opened(await createChatPlatform(PREPAID, () => new Date(clock)));
 }
 
 async function ok(platform: ChatPlatform, method: string, path: string, payload?: unknown, token?: string): Promise<any> {
@@ -51,6 +51,7 @@ describe('plans and the subscription', () => {
   it('starts an account on Starter for a month, renewing on the same day of the next month', async () => {
     const platform = await platformAt('2026-01-31T09:30:00Z');
     expect(await ok(platform, 'GET', '/billing/subscription')).toEqual({
+      billingMode: 'prepaid',
       planId: 'starter',
       plan: expect.objectContaining({ id: 'starter', monthlyPriceUsd: 0 }),
       status: 'active',

@@ -4,7 +4,7 @@
  * the same numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { body } from '../helpers.ts';
+import { body, PREPAID } from '../helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
 import { createChatPlatform, type ChatPlatform } from '../chat-helpers.ts';
 import { addMonth } from '../../src/runtime/billing/subscription.ts';
@@ -24,10 +24,10 @@ interface Numbers extends ChatPlatform {
   usage(orgId?: string): { kind: string; quantity: number; credits: number; numberId: string | null; conversationId: string | null }[];
 }
 
-/** A platform on a movable clock whose org A has a knowledgeable agent and $100; org B has no funds. */
+/** A prepaid platform on a movable clock whose org A has a knowledgeable agent and $100; org B has no funds. */
 async function numbersPlatform(): Promise<Numbers> {
   const clock = { now: START };
-  const chat = opened(await createChatPlatform({}, () => clock.now));
+  const chat = opened(await createChatPlatform(PREPAID, () => clock.now));
   const call: Numbers['call'] = async (method, path, options) => {
     const response = await chat.request(method, path, options);
     return { status: response.status, json: await body(response) };

@@ -9,14 +9,14 @@ import { SECRET_KEY_SCOPES } from '../../src/auth/scopes.ts';
 import { FlowyteError } from '../../src/errors.ts';
 import { debitWallet } from '../../src/runtime/payments/payments.ts';
 import { createBackground } from '../../src/runtime/background.ts';
-import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
+import { body, createPlatform, PREPAID, quietLogger, type Platform } from '../helpers.ts';
 import { closeAfterEach } from '../fixtures/cleanup.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const closing = closeAfterEach();
 
 function platformWithSession(): { platform: Platform; session: string; orgId: string } {
-  const platform = closing(createPlatform());
+  const platform = closing(createPlatform(PREPAID));
   return { platform, session: platform.orgA.session.token, orgId: platform.orgA.org.id };
 }
 
@@ -96,7 +96,7 @@ describe('wallet tools', () => {
     const response = await platform.request('GET', '/billing/wallet');
     expect(response.status).toBe(200);
     const { data } = await body(response);
-    expect(data).toEqual({ balanceCents: 0, balanceUsd: 0, owedUsd: 0, currency: 'usd', autoReload: { enabled: false, thresholdUsd: 0, amountUsd: 0 }, updatedAt: expect.any(String) });
+    expect(data).toEqual({ billingMode: 'prepaid', balanceCents: 0, balanceUsd: 0, owedUsd: 0, currency: 'usd', autoReload: { enabled: false, thresholdUsd: 0, amountUsd: 0 }, updatedAt: expect.any(String) });
   });
 
   it('POST /billing/wallet/credit replays a repeated Idempotency-Key without a second entry', async () => {

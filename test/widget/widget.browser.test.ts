@@ -1,6 +1,7 @@
 /**
- * The embeddable widget end to end in headless Chromium: the platform on a real port, two host
- * pages on two other ports (two origins), and a publishable key that allows only the first.
+ * The embeddable widget end to end in headless Chromium: a prepaid platform on a real port, two
+ * host pages on two other ports (two origins), and a publishable key that allows only the first;
+ * a third page embeds the agent of an org whose wallet is empty, a fourth an agent never published.
  */
 import http from 'node:http';
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { body, createPlatform, type Platform } from '../helpers.ts';
+import { body, createPlatform, PREPAID, type Platform } from '../helpers.ts';
 import { createBackground } from '../../src/runtime/background.ts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,6 +60,7 @@ function widget(page: Page) {
     launcher: part('launcher'),
     panel: part('panel'),
     input: part('input'),
+    send: part('send'),
     error: part('error'),
     branding: part('branding'),
     title: part('title'),
@@ -71,6 +73,9 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
   let apiServer: ServerType;
   let allowedPage: HostPage;
   let otherPage: HostPage;
+  let unfundedPage: HostPage;
+  let unfundedAgentId: string;
+  let unpublishedPage: HostPage;
   let browser: Browser;
   let context: BrowserContext;
   let agentId: string;
@@ -84,7 +89,7 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
       apiServer = serve({ fetch: (request) => fetchApp(request), port: 0, hostname: '127.0.0.1' }, resolve);
     });
     const base = `http://127.0.0.1:${(await listening).port}`;
-    platform = createPlatform({ publicBaseUrl: base });
+    platform = createPlatform({ ...PREPAID, publicBaseUrl: base });
     fetchApp = platform.app.fetch;
     const background = createBackground(platform.services);
 
@@ -111,6 +116,19 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
     allowedPage.embed(embed.scriptSnippet);
     otherPage.embed(embed.scriptSnippet);
 
+    // Org B's published agent, on a page of its own: its wallet is empty, so no session can start.
+    unfundedPage = await startHostPage('Unfunded site');
+    const asOrgB = { token: platform.orgB.apiKey.secret };
+    unfundedAgentId = (await body(await platform.request('POST', '/agents', { ...asOrgB, body: { name: 'Unfunded desk', greeting: 'Hello!' } }))).data.id;
+    expect((await platform.request('POST', `/agents/${unfundedAgentId}/publish`, { ...asOrgB, body: {} })).status).toBe(201);
+    const unfundedKey = (await body(await platform.request('POST', `/agents/${unfundedAgentId}/publishable-keys`, { ...asOrgB, body: { name: 'Unfunded', allowedOrigins: [unfundedPage.url] } }))).data;
+    unfundedPage.embed((await body(await platform.request('GET', `/agents/${unfundedAgentId}/widget/embed?publishableKeyId=${unfundedKey.id}`, asOrgB))).data.scriptSnippet);
+
+    unpublishedPage = await startHostPage('Unpublished site');
+    const draftAgentId = (await body(await platform.request('POST', '/agents', { body: { name: 'Draft desk' } }))).data.id;
+    const draftKey = (await body(await platform.request('POST', `/agents/${draftAgentId}/publishable-keys`, { body: { name: 'Draft', allowedOrigins: [unpublishedPage.url] } }))).data;
+    unpublishedPage.embed((await body(await platform.request('GET', `/agents/${draftAgentId}/widget/embed?publishableKeyId=${draftKey.id}`))).data.scriptSnippet);
+
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
@@ -118,7 +136,7 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await Promise.all([closeServer(apiServer), closeServer(allowedPage?.server), closeServer(otherPage?.server)]);
+    await Promise.all([closeServer(apiServer), closeServer(allowedPage?.server), closeServer(otherPage?.server), closeServer(unfundedPage?.server), closeServer(unpublishedPage?.server)]);
     platform?.close();
     console.info(`widget browser suite took ${Date.now() - started} ms`);
   });
@@ -199,6 +217,47 @@ describe.skipIf(!HAS_CHROMIUM)(`chat widget in headless Chromium${HAS_CHROMIUM ?
     expect(await chat.messages('user').count()).toBe(0);
     expect(await chat.messages('assistant').count()).toBe(0);
     expect(chatRequests).toEqual([]);
+    await page.close();
+  });
+
+  it('says only that chat is unavailable, with the input disabled, when the session cannot start (an empty prepaid wallet)', async () => {
+    const page = await context.newPage();
+    await page.goto(unfundedPage.url);
+    const chat = widget(page);
+    await chat.launcher.click();
+    await chat.panel.waitFor({ state: 'visible' });
+    const refused = page.waitForResponse((response) => response.url().endsWith('/chat/widget/sessions') && response.request().method() === 'POST');
+    await chat.input.fill(QUESTION);
+    await chat.input.press('Enter');
+    // The API contract keeps its problem document; the visitor never reads it.
+    expect((await refused).status()).toBe(402);
+    await chat.error.waitFor({ state: 'visible' });
+    expect(await chat.error.textContent()).toBe('Chat is unavailable right now');
+    expect(await chat.input.isDisabled()).toBe(true);
+    expect(await chat.send.isDisabled()).toBe(true);
+    const visible = `${await page.locator('body').innerText()}\n${await chat.panel.innerText()}`;
+    expect(visible).not.toMatch(/POST \/billing|credit|wallet|insufficient/i);
+    expect(await chat.messages('assistant').count()).toBe(0);
+
+    // A further send is not attempted; the owner was told why, once.
+    const sessionRequests: string[] = [];
+    page.on('request', (request) => request.url().includes('/chat/widget/sessions') && sessionRequests.push(request.url()));
+    await page.evaluate((text) => (window as unknown as { FlowyteWidget: { send(text: string): Promise<void> } }).FlowyteWidget.send(text), 'Anyone there?');
+    expect(sessionRequests).toEqual([]);
+    const events = platform.services.events.list(platform.orgB.org.id).filter((event) => event.type === 'widget.unavailable');
+    expect(events.map((event) => event.payload)).toEqual([expect.objectContaining({ agentId: unfundedAgentId, code: 'insufficient_balance' })]);
+    await page.close();
+  });
+
+  it('says the same, from the start, for an agent that was never published', async () => {
+    const page = await context.newPage();
+    await page.goto(unpublishedPage.url);
+    const chat = widget(page);
+    await chat.launcher.click();
+    await chat.error.waitFor({ state: 'visible' });
+    expect(await chat.error.textContent()).toBe('Chat is unavailable right now');
+    expect(await chat.input.isDisabled()).toBe(true);
+    expect(await chat.send.isDisabled()).toBe(true);
     await page.close();
   });
 

@@ -71,20 +71,38 @@ textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offs
     return 0.299 * (rgb >> 16) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255) > 160 ? '#111827' : '#fff';
   };
 
+  const UNAVAILABLE = 'Chat is unavailable right now';
+  /** Problems a visitor can do something about, in their words. */
+  const VISITOR_TEXT = { origin_not_allowed: 'This chat is not enabled for this website.', identity_verification_failed: 'Please sign in to chat.' };
+  /** Problems that mean the agent cannot chat at all now (the server tells its owner why). */
+  const AVAILABILITY_CODES = ['insufficient_balance', 'no_published_version', 'model_error', 'internal_error'];
+  const transient = (status) => status === 0 || status === 429;
+  const unavailableProblem = (status, code) => AVAILABILITY_CODES.indexOf(code) >= 0 || status >= 500;
+
+  /** What a visitor reads for a problem: never its detail, which is written for the owner. */
   const readable = (status, problem) => {
-    if (problem.code === 'origin_not_allowed') return 'This chat is not enabled for this website.';
-    if (problem.code === 'identity_verification_failed') return 'Please sign in to chat.';
+    if (VISITOR_TEXT[problem.code]) return VISITOR_TEXT[problem.code];
     if (status === 429) return 'Too many messages. Please wait a moment and try again.';
     if (status === 0) return 'Could not reach the chat service. Please try again.';
-    return problem.detail || problem.title || 'Something went wrong. Please try again.';
+    if (unavailableProblem(status, problem.code)) return UNAVAILABLE;
+    return 'Something went wrong. Please try again.';
   };
 
   class ApiError extends Error {
     constructor(status, problem) {
       super(readable(status, problem));
       this.status = status;
+      this.code = problem.code;
     }
   }
+
+  /**
+   * Whether a failure means the agent cannot chat now rather than that one message failed: an
+   * availability problem, or any session that could not start for a reason waiting or the visitor
+   * cannot fix.
+   */
+  const cannotChat = (failure, starting) =>
+    failure instanceof ApiError && !transient(failure.status) && !VISITOR_TEXT[failure.code] && (starting || unavailableProblem(failure.status, failure.code));
 
   /** One API call; a problem response or a network failure becomes an ApiError. */
   const call = async (method, path, body) => {
@@ -112,6 +130,13 @@ textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offs
   const showError = (message) => {
     ui.error.textContent = message;
     ui.error.hidden = !message;
+  };
+
+  /** Say chat is unavailable (`message`: a visitor-facing reason instead) and stop taking messages. */
+  const becomeUnavailable = (message = UNAVAILABLE) => {
+    unavailable = true;
+    showError(message);
+    ui.input.disabled = ui.send.disabled = true;
   };
 
   const build = () => {
@@ -223,6 +248,7 @@ textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offs
       }
       if (event === 'token' && data.delta) bubble.textContent += data.delta;
       else if (event === 'agent_message' && typeof data.text === 'string') bubble.textContent = data.text;
+      else if (event === 'error' && unavailableProblem(data.status, data.code)) becomeUnavailable();
       else if (event === 'error') showError(readable(data.status, data));
       finished = finished || event === 'done' || event === 'error';
       ui.log.scrollTop = ui.log.scrollHeight;
@@ -263,11 +289,14 @@ textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offs
     try {
       await streamReply(await postMessage(text, false), bubble);
     } catch (failure) {
-      showError(failure instanceof ApiError ? failure.message : 'The reply was interrupted. Please try again.');
+      // No session after a failure: it could not start (postMessage forgets one that is gone).
+      if (cannotChat(failure, !sessionId)) becomeUnavailable();
+      else showError(failure instanceof ApiError ? failure.message : 'The reply was interrupted. Please try again.');
     }
     bubble.classList.remove('typing');
     if (!bubble.textContent) bubble.remove();
-    ui.send.disabled = busy = false;
+    busy = false;
+    ui.send.disabled = unavailable;
   };
 
   const ready = new Promise((resolve) => {
@@ -277,15 +306,13 @@ textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offs
     try {
       config = (await json('GET', '/widget/bootstrap')).data;
       build();
-      if (!config.published) throw new ApiError(409, { detail: 'This assistant is not available yet.' });
+      if (!config.published) throw new ApiError(409, { code: 'no_published_version' });
       if (config.requireIdentityVerification && !visitorToken) throw new ApiError(403, { code: 'identity_verification_failed' });
     } catch (failure) {
-      // Still show the bubble, so the reason is readable in the panel rather than a silent failure.
-      unavailable = true;
+      // Still show the bubble, so the panel says why rather than failing silently.
       if (!ui) build();
-      showError(failure.message);
+      becomeUnavailable(failure instanceof ApiError && (VISITOR_TEXT[failure.code] || transient(failure.status)) ? failure.message : UNAVAILABLE);
     }
-    ui.input.disabled = ui.send.disabled = unavailable;
     if (config.behavior.openOnLoad) setOpen(true, false);
   });
 

@@ -4,9 +4,11 @@
  * list), stored as a usage item, and taken from the wallet in the same write transaction. Usage
  * that has happened cannot be refused, so what the balance cannot cover is owed until the next
  * credit; a purchase (`strict`) is refused instead with 402 insufficient_balance, writing nothing.
+ * With billing off the item is stored and priced all the same, and nothing is taken (see mode.ts).
  */
 import { writeTransaction } from '../../store/db.ts';
 import type { UsageChannel, UsageItem, UsageKind } from '../../store/usage.ts';
+import { billingWallet } from './mode.ts';
 import { usagePriceCents } from './prices.ts';
 import { currentPeriod, type BillingServices } from './subscription.ts';
 
@@ -39,7 +41,8 @@ const LABELS: Record<UsageKind, string> = {
 };
 
 export function chargeUsage(services: BillingServices, charge: Charge, options: ChargeOptions = {}): UsageItem {
-  const { usage, wallet } = services;
+  const { usage } = services;
+  const wallet = billingWallet(services);
   const key = options.idempotencyKey ?? null;
   return writeTransaction(services.db, () => {
     const replayed = key ? usage.findByKey(charge.orgId, key) : undefined;

@@ -2,18 +2,20 @@
  * Subscriptions: every org is on a plan for monthly periods. When a period ends, an invoice is
  * issued for it and the next period starts, its fee taken from the wallet (a renewal the wallet
  * cannot pay moves the org to the default plan). A dearer plan starts at once with a new period;
- * a cheaper one waits for the renewal. Periods catch up lazily whenever billing reads them, and
+ * a cheaper one waits for the renewal. With billing off no fee is taken (mode.ts), so no renewal
+ * falls back and no upgrade is refused. Periods catch up lazily whenever billing reads them, and
  * the background tick renews the rest.
  */
 import { FlowyteError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 
 /** What billing needs of the services. */
-export type BillingServices = Pick<Services, 'db' | 'now' | 'usage' | 'wallet' | 'subscriptions' | 'invoices' | 'events'>;
+export type BillingServices = Pick<Services, 'config' | 'db' | 'now' | 'usage' | 'wallet' | 'subscriptions' | 'invoices' | 'events'>;
 import { writeTransaction } from '../../store/db.ts';
 import type { Invoice, InvoiceLine } from '../../store/invoices.ts';
 import type { Subscription } from '../../store/subscriptions.ts';
 import type { UsageKind } from '../../store/usage.ts';
+import { billingWallet } from './mode.ts';
 import { DEFAULT_PLAN, planById, type Plan } from './prices.ts';
 import { invoiceNumber } from './invoice-pdf.ts';
 
@@ -73,7 +75,7 @@ const feeKey = (planId: string, periodStart: string) => `plan:${planId}:${period
 
 function chargeFee(services: BillingServices, orgId: string, plan: Plan, periodStart: string): void {
   if (plan.monthlyPriceCents === 0) return;
-  services.wallet.debit(orgId, { amountCents: plan.monthlyPriceCents, kind: 'debit', reason: `${plan.name} plan, monthly fee`, reference: `plan:${plan.id}`, idempotencyKey: feeKey(plan.id, periodStart) });
+  billingWallet(services).debit(orgId, { amountCents: plan.monthlyPriceCents, kind: 'debit', reason: `${plan.name} plan, monthly fee`, reference: `plan:${plan.id}`, idempotencyKey: feeKey(plan.id, periodStart) });
 }
 
 function renew(services: BillingServices, subscription: Subscription): Subscription {

@@ -20,6 +20,7 @@ import { guardState } from '../guardrails/enforce.ts';
 import { activePlaybook } from './playbook-runner.ts';
 import { decideOutcome, settle } from '../observe/settle.ts';
 import { chargeUsage } from '../billing/meter.ts';
+import { billingWallet } from '../billing/mode.ts';
 import { connectionContext } from '../integrations/connections.ts';
 
 /** What a channel serves: the agent, the config that runs, and whether it is a (never billed) draft. */
@@ -105,7 +106,7 @@ export class ConversationEngine {
   start(served: ServedAgent, options: StartOptions, emit: EventSink = noEvents): { conversation: ConversationRecord; greeting: MessageRecord | null } {
     const { conversations } = this.services;
     const orgId = served.agent.orgId;
-    // Live traffic is paid from the wallet: an empty one takes no new conversations.
+    // Live traffic is paid from the wallet (billing prepaid): an empty one takes no new conversations.
     if (!served.draft) requireFunds(this.services, orgId);
     const conversation = conversations.create({
       orgId,
@@ -231,7 +232,7 @@ export function billedMinutes(seconds: number): number {
   return Math.max(1, Math.ceil(seconds / 60));
 }
 
-/** 402 insufficient_balance when the org's wallet is empty. */
-function requireFunds(services: Pick<Services, 'wallet'>, orgId: string): void {
-  services.wallet.requireBalance(orgId, 1, () => 'the prepaid wallet is empty, so live conversations are paused: add credit (POST /billing/wallet/credit or /billing/wallet/topup)');
+/** 402 insufficient_balance when billing is prepaid and the org's wallet is empty. */
+function requireFunds(services: Pick<Services, 'config' | 'wallet'>, orgId: string): void {
+  billingWallet(services).requireBalance(orgId, 1, () => 'the prepaid wallet is empty, so live conversations are paused: add credit (POST /billing/wallet/credit or /billing/wallet/topup)');
 }

@@ -7,6 +7,7 @@ import { FlowyteError, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { NumberHold, OwnedNumber, Standing } from '../../store/numbers.ts';
 import { chargeUsage } from '../billing/meter.ts';
+import { billingWallet } from '../billing/mode.ts';
 import { numberPrice } from '../billing/prices.ts';
 import { addMonth } from '../billing/subscription.ts';
 
@@ -83,8 +84,8 @@ export interface PurchaseRequest {
 
 /**
  * Buy a number: the first month's rent (and any setup fee) is taken from the wallet in the same
- * write that records the number and consumes the org's hold; a wallet that cannot pay (402) or a
- * number taken meanwhile (409) writes nothing. The carrier is asked first, once every check has
+ * write that records the number and consumes the org's hold (with billing off it is only metered);
+ * a wallet that cannot pay (402) or a number taken meanwhile (409) writes nothing. The carrier is asked first, once every check has
  * passed, and given the number back should the write fail after all.
  */
 export async function purchaseNumber(services: Services, orgId: string, request: PurchaseRequest): Promise<OwnedNumber> {
@@ -100,7 +101,7 @@ export async function purchaseNumber(services: Services, orgId: string, request:
   services.numbers.atomically(claim);
   // 402 before the carrier is asked, when the wallet cannot pay the first month (the charge itself checks again).
   const required = price.monthlyCents + price.setupCents;
-  services.wallet.requireBalance(orgId, required, (held) => `buying ${e164} takes ${required} cents from the wallet, which holds ${held}: top up first`);
+  billingWallet(services).requireBalance(orgId, required, (held) => `buying ${e164} takes ${required} cents from the wallet, which holds ${held}: top up first`);
 
   await services.carrier.purchase(e164);
   try {

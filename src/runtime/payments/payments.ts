@@ -48,7 +48,8 @@ export function failUnstarted(services: Services, payment: Payment): Payment {
 }
 
 /**
- * Take money from the wallet. A debit that crosses below the auto-reload threshold records
+ * Take money from the wallet: the ledger's own debit, whatever the billing mode (billing itself
+ * takes money only through billingWallet, see billing/mode.ts). A debit that crosses below the auto-reload threshold records
  * `wallet.low_balance` and queues the reload's job in its own write (see auto-reload.ts); the
  * provider is asked by that job, never here.
  */

@@ -19,6 +19,7 @@ import { signedHeaders } from './sign.ts';
 export const WEBHOOK_EVENT_TYPES = {
   'agent.published': 'An agent version was published: agentId, versionId, number, note.',
   'conversation.completed': 'A live conversation ended: conversationId, agentId, channel, outcome, reason.',
+  'widget.unavailable': 'A widget visitor could not start a chat (the visitor only saw that chat is unavailable): agentId, publishableKeyId, code (e.g. insufficient_balance, no_published_version), detail.',
   'knowledge.source.indexed': 'A knowledge source was (re)indexed: sourceId, agentId, chunkCount.',
   'knowledge.source.failed': 'A knowledge source could not be indexed after its retries: sourceId, agentId, reason.',
   'number.purchased': 'A phone number was bought: numberId, e164, numberType, agentId, monthlyCents, setupCents.',

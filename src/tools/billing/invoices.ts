@@ -25,7 +25,7 @@ const invoiceSchema = z.object({
     .describe('The period\'s fee and usage, one line per kind.'),
   totalCents: z.number().int().describe('The total, in cents.'),
   totalUsd: z.number().describe('The total, in US dollars.'),
-  status: z.literal('paid').describe('Always paid: the wallet paid each charge as it happened.'),
+  status: z.literal('paid').describe('Always paid: with billing prepaid the wallet paid each charge as it happened; with billing off nothing is due, and the credits are what the usage was worth.'),
   pdfUrl: z.string().describe('Where to download the PDF (relative to the API base).'),
   createdAt: z.string().describe('When it was issued.'),
 });

@@ -1,6 +1,7 @@
 /** Plans and the org's subscription: list the plans, read the current one, change it. */
 import { z } from 'zod';
 import { defineTool, idempotencyKeyField } from '../define.ts';
+import { billingModeField } from './wallet.ts';
 import { PLANS, PLAN_IDS, planById, type Plan } from '../../runtime/billing/prices.ts';
 import { changePlan, currentPeriod } from '../../runtime/billing/subscription.ts';
 import type { ToolContext } from '../types.ts';
@@ -10,16 +11,17 @@ const toUsd = (cents: number) => cents / 100;
 const planSchema = z.object({
   id: z.string().describe('The plan id to subscribe with (starter, growth, scale).'),
   name: z.string().describe('Display name.'),
-  monthlyPriceUsd: z.number().describe('The monthly fee in US dollars, taken from the wallet when a period starts.'),
+  monthlyPriceUsd: z.number().describe('The monthly fee in US dollars, taken from the wallet when a period starts (billing prepaid).'),
   includedMinutes: z.number().int().describe('Voice minutes a period includes at no further charge.'),
   overageRateUsd: z.number().describe('US dollars per voice minute beyond the included ones.'),
   description: z.string().describe('The plan in one sentence.'),
 });
 
 const subscriptionSchema = z.object({
+  billingMode: billingModeField,
   planId: z.string().describe('The plan in force.'),
   plan: planSchema.describe('That plan.'),
-  status: z.literal('active').describe('Always active: a renewal the wallet cannot pay moves the account to the Starter plan.'),
+  status: z.literal('active').describe('Always active: with billing prepaid, a renewal the wallet cannot pay moves the account to the Starter plan.'),
   currentPeriodStart: z.string().describe('When the current monthly period began.'),
   currentPeriodEnd: z.string().describe('When it ends.'),
   renewsAt: z.string().describe('When the next period starts and its fee is taken (the same as currentPeriodEnd).'),
@@ -44,6 +46,7 @@ function presentSubscription(context: ToolContext): z.input<typeof subscriptionS
   const { subscription, plan } = currentPeriod(services, org.id);
   const used = Math.min(plan.includedMinutes, services.usage.includedMinutesUsed(org.id, subscription.currentPeriodStart));
   return {
+    billingMode: services.config.billing,
     planId: plan.id,
     plan: presentPlan(plan),
     status: 'active',
@@ -86,7 +89,7 @@ export const changeSubscriptionPlan = defineTool({
   name: 'change_subscription_plan',
   title: 'Change subscription plan',
   description:
-    "Dashboard only. A dearer plan starts at once: its monthly fee is taken from the wallet (402 insufficient_balance changes nothing), the current period closes with an invoice, and a new period with the new plan's included minutes begins. A cheaper plan starts at the next renewal (pendingPlanId). Choosing the current plan cancels a pending change. Returns the subscription.",
+    "Dashboard only. A dearer plan starts at once: with billing prepaid its monthly fee is taken from the wallet (402 insufficient_balance changes nothing), the current period closes with an invoice, and a new period with the new plan's included minutes begins. A cheaper plan starts at the next renewal (pendingPlanId). Choosing the current plan cancels a pending change. Returns the subscription.",
   http: { method: 'POST', path: '/billing/subscription' },
   auth: 'session',
   toolset: 'billing',

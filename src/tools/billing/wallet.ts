@@ -4,6 +4,7 @@ import { defineTool, idField, idempotencyKeyField, pageInput, pageOf, paginate }
 import { notFound } from '../../errors.ts';
 import { paymentProvider, startPayment } from '../../runtime/payments/payments.ts';
 import type { LedgerEntry, Payment, Wallet } from '../../store/wallet.ts';
+import type { ToolContext } from '../types.ts';
 
 /** A dollar amount with at most two decimals, as integer cents. */
 const usdAmount = (description: string, min: number, max: number) =>
@@ -17,10 +18,18 @@ const usdAmount = (description: string, min: number, max: number) =>
 const toCents = (usd: number) => Math.round(usd * 100);
 const toUsd = (cents: number) => cents / 100;
 
+/** Which billing mode the deployment runs, in every billing answer that depends on it. */
+export const billingModeField = z
+  .enum(['off', 'prepaid'])
+  .describe(
+    "The deployment's billing mode (FLOWYTE_BILLING). prepaid: usage, plan fees and numbers are taken from the wallet, and an empty wallet pauses live conversations (402). off (the self-hosted default): usage is metered and priced the same but never taken from the wallet, and nothing is refused for balance.",
+  );
+
 const walletSchema = z.object({
+  billingMode: billingModeField,
   balanceCents: z.number().int().describe('The balance in cents (1 credit = 1 cent).'),
   balanceUsd: z.number().describe('The balance in US dollars.'),
-  owedUsd: z.number().describe('Metered usage the balance could not cover, in US dollars; taken from the next credit. Live conversations pause while the balance is 0.'),
+  owedUsd: z.number().describe('Metered usage the balance could not cover, in US dollars; taken from the next credit. With billing prepaid, live conversations pause while the balance is 0.'),
   currency: z.literal('usd').describe('Always usd.'),
   autoReload: z
     .object({
@@ -50,8 +59,9 @@ const paymentSchema = z.object({
   provider: z.string().describe('sandbox or stripe.'),
 });
 
-function presentWallet(wallet: Wallet): z.input<typeof walletSchema> {
+function presentWallet(context: ToolContext, wallet: Wallet): z.input<typeof walletSchema> {
   return {
+    billingMode: context.services.config.billing,
     balanceCents: wallet.balanceCents,
     balanceUsd: toUsd(wallet.balanceCents),
     owedUsd: toUsd(wallet.owedCents),
@@ -73,14 +83,14 @@ function presentPayment(payment: Payment): z.input<typeof paymentSchema> {
 export const getWallet = defineTool({
   name: 'get_wallet',
   title: 'Get wallet balance',
-  description: 'The prepaid wallet balance (in cents and dollars) and its auto-reload settings. Check it before starting a batch of outbound work.',
+  description: 'The wallet balance (in cents and dollars), its auto-reload settings and the billing mode in force. Check it before starting a batch of outbound work.',
   http: { method: 'GET', path: '/billing/wallet' },
   scope: 'billing:read',
   toolset: 'billing',
   flags: { readOnly: true, idempotent: true },
   input: z.object({}),
   output: walletSchema,
-  execute: async (_input, context) => presentWallet(context.services.wallet.get(context.org.id)),
+  execute: async (_input, context) => presentWallet(context, context.services.wallet.get(context.org.id)),
 });
 
 export const listWalletTransactions = defineTool({
@@ -120,7 +130,7 @@ export const creditWallet = defineTool({
       // The ledger also refuses a second entry for the key, should the response cache be gone.
       idempotencyKey: input.idempotencyKey ? `credit:${input.idempotencyKey}` : undefined,
     });
-    return { ...presentWallet(wallet.get(context.org.id)), entry: presentEntry(entry) };
+    return { ...presentWallet(context, wallet.get(context.org.id)), entry: presentEntry(entry) };
   },
 });
 
@@ -156,6 +166,7 @@ export const configureWalletAutoReload = defineTool({
   output: walletSchema,
   execute: async (input, context) =>
     presentWallet(
+      context,
       context.services.wallet.setAutoReload(context.org.id, { enabled: input.enabled, thresholdCents: toCents(input.thresholdUsd), amountCents: toCents(input.amountUsd) }),
     ),
 });

@@ -12,6 +12,8 @@ import { loadAgent } from '../agents/present.ts';
 import { chatTurn, contentField, loadSession, messagePage, messageSchema, streamField, turnOutputSchema } from './present.ts';
 import type { ToolContext } from '../types.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
+import type { PublishableKey } from '../../store/publishable-keys.ts';
+import type { ConversationEngine } from '../../runtime/engine/conversations.ts';
 
 const VISITOR_TOKEN = 'visitor';
 const sessionId = idField('The widget session id (conv_…).');
@@ -19,6 +21,28 @@ const sessionId = idField('The widget session id (conv_…).');
 /** A widget session of the key's own agent; anything else is a 404 to a visitor. */
 function widgetSession(context: ToolContext, id: string): ConversationRecord {
   return loadSession(context, id, (conversation) => conversation.surface === 'widget' && conversation.agentId === context.actor.agentId);
+}
+
+/**
+ * Open the key's agent for a visitor. When it cannot start (an empty prepaid wallet, no published
+ * version, a deleted agent…) the visitor only learns that chat is unavailable, so the owner is
+ * told here instead: a log line and a `widget.unavailable` event (webhooks), then the problem is
+ * rethrown unchanged for the API contract.
+ */
+function startForVisitor(context: ToolContext, key: PublishableKey, visitorId: string): ReturnType<ConversationEngine['start']> {
+  const { services } = context;
+  try {
+    const served = services.engine.serve(context.org.id, key.agentId, false);
+    return services.engine.start(served, { channel: 'chat', surface: 'widget', visitorId, publishableKeyId: key.id, greet: true });
+  } catch (error) {
+    const known = error instanceof FlowyteError;
+    const report = { agentId: key.agentId, publishableKeyId: key.id, code: known ? error.code : 'internal_error' };
+    const detail = error instanceof Error ? error.message : String(error);
+    services.logger.info('widget chat unavailable: a visitor could not start a session', { orgId: context.org.id, ...report, detail });
+    // An internal failure's message stays in the server log.
+    services.events.record(context.org.id, 'widget.unavailable', { ...report, detail: known ? detail : 'an internal error: see the server log' });
+    throw error;
+  }
 }
 
 export const createVisitorToken = defineTool({
@@ -83,14 +107,7 @@ export const createWidgetSession = defineTool({
       throw new FlowyteError('identity_verification_failed', 'this key requires a signed visitor token: mint one with create_visitor_token on your server');
     }
     const visitorId = claims ? String(claims.visitor) : `anon_${randomBytes(12).toString('base64url')}`;
-    const served = services.engine.serve(context.org.id, key.agentId, false);
-    const { conversation, greeting } = services.engine.start(served, {
-      channel: 'chat',
-      surface: 'widget',
-      visitorId,
-      publishableKeyId: key.id,
-      greet: true,
-    });
+    const { conversation, greeting } = startForVisitor(context, key, visitorId);
     return {
       sessionId: conversation.id,
       agentId: conversation.agentId,

@@ -112,7 +112,7 @@ export const purchaseNumberTool = defineTool({
   name: 'purchase_number',
   title: 'Buy a phone number',
   description:
-    'Buys a number and takes its first month of rent (plus any setup fee) from the prepaid wallet; later months are charged monthly until you release it. Pass the reservationId of your hold so it cannot be taken meanwhile. 402 when the wallet cannot pay (nothing is bought), 409 when the number was taken. Retry safely with an Idempotency-Key.',
+    'Buys a number and charges its first month of rent (plus any setup fee); later months are charged monthly until you release it. Pass the reservationId of your hold so it cannot be taken meanwhile. With billing prepaid the charges are taken from the wallet and 402 answers a wallet that cannot pay (nothing is bought); with billing off they are only metered. 409 when the number was taken. Retry safely with an Idempotency-Key.',
   http: { method: 'POST', path: '/numbers/purchase', successStatus: 201 },
   scope: 'numbers:write',
   toolset: TOOLSET,
