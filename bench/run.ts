@@ -6,9 +6,10 @@
  *   3. MCP    the same call over Streamable HTTP on a real port, Flowyte /mcp vs a bare createMcpHandler
  *   4. Knowledge  ingestion throughput, and hybrid retrieval at 10k and 100k chunks in one agent
  *   5. Runtime    per-turn orchestration overhead on the local model, and chat throughput over REST
+ *   6. Start-up   the compiled CLI: --help, serve → first 200, mcp → initialize, idle RSS, beside `node -e 0`
  *
  * Counts scale with BENCH_SCALE (default 1; e.g. 0.2 for a quick smoke run). BENCH_ONLY=api,
- * BENCH_ONLY=knowledge or BENCH_ONLY=runtime runs one part (default: all). Goals are reported, never asserted: the exit
+ * BENCH_ONLY=knowledge, BENCH_ONLY=runtime or BENCH_ONLY=startup runs one part (default: all). Goals are reported, never asserted: the exit
  * code is 0 on a miss.
  */
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { componentCosts } from './components.ts';
 import { ms, ratio, rps, table, type Summary } from './stats.ts';
 import { benchKnowledge, knowledgeGoals, knowledgeReport } from './knowledge.ts';
 import { benchRuntime, RUNTIME_GOALS } from './runtime.ts';
+import { benchStartup, startupGoals, startupReport } from './startup.ts';
 
 const GOALS = { restRatio: 0.4, mcpInMemoryP50Ms: 1 };
 
@@ -33,12 +35,15 @@ const PLAN = {
   components: n(3000),
   knowledge: { ingestSources: n(40), sizes: [n(10_000), n(100_000)], queries: 100, warmup: 10, toolCalls: 20 },
   runtime: { warmup: n(100), turns: n(2000), restTurns: n(2000), concurrency: 8 },
+  // Odd, for a median; BENCH_SCALE does not shrink it below 3.
+  startup: { rounds: Math.max(3, Math.round(5 * scale) | 1), settleMs: 1500 },
 };
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'api', 'knowledge', 'runtime'].includes(only)) throw new Error(`BENCH_ONLY must be api, knowledge or runtime, got ${only}`);
+if (!['', 'api', 'knowledge', 'runtime', 'startup'].includes(only)) throw new Error(`BENCH_ONLY must be api, knowledge, runtime or startup, got ${only}`);
 const runApi = only === '' || only === 'api';
 const runKnowledge = only === '' || only === 'knowledge';
 const runRuntime = only === '' || only === 'runtime';
+const runStartup = only === '' || only === 'startup';
 
 const started = performance.now();
 const log = (message: string) => process.stderr.write(`… ${message} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
@@ -155,6 +160,11 @@ if (runRuntime) {
   console.log(`Ratio whole engine turn ÷ bare ai SDK loop (p50): ×${ratio(report.total.p50 / report.bare.p50)}`);
   const overheadP95 = report.overhead.p95;
   console.log(`GOAL per-turn orchestration overhead p95 ≤ ${RUNTIME_GOALS.overheadP95Ms} ms: measured ${ms(overheadP95)} → ${overheadP95 <= RUNTIME_GOALS.overheadP95Ms ? 'PASS' : 'MISS'}`);
+}
+if (runStartup) {
+  const report = await benchStartup(PLAN.startup, log);
+  console.log(`\n${startupReport(report, PLAN.startup.rounds)}\n`);
+  for (const line of startupGoals(report)) console.log(line);
 }
 console.log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 // Keep-alive sockets of the MCP clients' fetch may linger; the report is complete, so leave now.

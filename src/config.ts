@@ -1,4 +1,5 @@
 /** All configuration, read from the environment once. Every variable is listed in the README. */
+import os from 'node:os';
 import path from 'node:path';
 
 /** Whether the deployment takes money from the org wallets: `off` (self-hosted default) meters only. */
@@ -129,11 +130,21 @@ function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+/**
+ * Where the data lives unless FLOWYTE_DATA_DIR says otherwise: one absolute per-user place (the XDG
+ * base directory), so that every command finds the same database whatever directory it runs in.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(env.HOME || os.homedir(), '.local', 'share');
+  return path.join(dataHome, 'flowyte');
+}
+
 /** Read the configuration from an environment (process.env by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env.FLOWYTE_PORT, 8787, 'FLOWYTE_PORT');
   const host = env.FLOWYTE_HOST || '127.0.0.1';
-  const dataDir = path.resolve(env.FLOWYTE_DATA_DIR || '.flowyte');
+  const dataDir = path.resolve(env.FLOWYTE_DATA_DIR || defaultDataDir(env));
   return {
     port,
     host,

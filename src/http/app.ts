@@ -39,7 +39,8 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   const tools = options.tools ?? TOOLS;
   checkRegistry(tools);
   const app = new Hono<AppEnv>();
-  const openApi = buildOpenApi(tools, services.config.publicBaseUrl);
+  // Built on first request: it converts every tool's schemas, which would slow every start.
+  let openApi: ReturnType<typeof buildOpenApi> | undefined;
 
   app.use('*', async function requestId(c, next) {
     const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
@@ -60,7 +61,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   app.get('/', (c) => c.json({ name: 'flowyte', api: '/api/v1', openapi: '/api/v1/openapi.json', docs: '/docs', mcp: '/mcp' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/api/v1/openapi.json', (c) => c.json(openApi));
+  app.get('/api/v1/openapi.json', (c) => c.json((openApi ??= buildOpenApi(tools, services.config.publicBaseUrl))));
   app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);

@@ -119,10 +119,12 @@ function fileResponse(file: FileOutput): Response {
 /** Add one route per tool to `app`. */
 export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: Services): void {
   for (const tool of tools) {
-    const kinds = fieldKinds(tool);
+    // Derived on the route's first request: converting ~150 schemas up front slows every start.
+    let kinds: ReturnType<typeof fieldKinds> | undefined;
     const maxBytes = tool.http.maxBodyBytes ?? services.config.maxBodyBytes;
     const bodyGuard = limitBody(maxBytes, tool.http.multipart ? 'file_too_large' : 'payload_too_large');
     app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, bodyGuard, async function toolRoute(c) {
+      kinds ??= fieldKinds(tool);
       const input = await gatherInput(c, tool, kinds);
       if (wantsStream(tool, input)) return streamTool(c, tool, input, services);
       const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });

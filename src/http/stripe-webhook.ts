@@ -15,7 +15,7 @@ export function mountStripeWebhook(app: Hono<AppEnv>, services: Services): void 
     if (!(provider instanceof StripePaymentProvider)) throw new FlowyteError('not_found', 'Stripe is not configured');
     // The signature covers the exact bytes, so the body is read as text, never re-serialized.
     const payload = await c.req.text();
-    const event = provider.readEvent(payload, c.req.header('stripe-signature'));
+    const event = await provider.readEvent(payload, c.req.header('stripe-signature'));
     const { applied, payment } = applyPaymentEvent(services, provider.name, event);
     return c.json({ received: true, applied, paymentId: payment?.id ?? null, paymentStatus: payment?.status ?? null });
   });

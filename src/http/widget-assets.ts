@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import type { AppEnv } from './authenticate.ts';
+import { packagePath } from '../package-root.ts';
 
-const WIDGET_SCRIPT = readFileSync(new URL('./widget/widget.js', import.meta.url), 'utf8');
+const WIDGET_SCRIPT = readFileSync(packagePath('src', 'http', 'widget', 'widget.js'), 'utf8');
 const WIDGET_ETAG = `"${createHash('sha256').update(WIDGET_SCRIPT).digest('base64url').slice(0, 27)}"`;
 
 /** Whether an If-None-Match header names this ETag (or `*`). */

@@ -122,10 +122,11 @@ export function buildMcpServer(session: McpSession): McpServer {
     (tool) => tool.auth === 'any' || (tool.auth === 'session' && !visitor) || credentialFits(tool, session.actor),
   );
   const byName = new Map(reachable.map((tool) => [tool.name, tool]));
-  const listed: McpTool[] =
-    session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describeTool);
+  // Described on the first tools/list, not at connect: `initialize` should not wait for ~40 schema conversions.
+  let listed: McpTool[] | undefined;
+  const describeListed = () => (session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describeTool));
 
-  server.server.setRequestHandler('tools/list', async () => ({ tools: listed }));
+  server.server.setRequestHandler('tools/list', async () => ({ tools: (listed ??= describeListed()) }));
   server.server.setRequestHandler('tools/call', async (request, context) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (session.options.profile === 'discovery') {

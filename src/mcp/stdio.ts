@@ -1,15 +1,26 @@
 /** `flowyte mcp`: the registry over stdio, acting as the secret key in FLOWYTE_API_KEY. */
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { resolveActor } from '../auth/actor.ts';
+import { resolveActor, type Actor } from '../auth/actor.ts';
+import { FlowyteError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { TOOLS } from '../tools/index.ts';
 import { buildMcpServer } from './server.ts';
 import type { McpOptions } from './selection.ts';
 
+/** The key's actor; a key from another data directory is the likely mistake, so the error names this one. */
+function resolveActorIn(services: Services): Actor {
+  try {
+    return resolveActor(services.credentials, `Bearer ${services.config.apiKey}`);
+  } catch (error) {
+    if (!(error instanceof FlowyteError) || error.code !== 'unauthorized') throw error;
+    throw new FlowyteError('unauthorized', `the key in FLOWYTE_API_KEY is not valid in the data directory ${services.config.dataDir} (revoked, expired, mistyped, or made in another data directory)`, { cause: error });
+  }
+}
+
 export function serveMcpStdio(services: Services, options: McpOptions): void {
   if (!services.config.apiKey) {
-    throw new Error('FLOWYTE_API_KEY is not set: run `flowyte init` and export the secret key it prints');
+    throw new Error(`FLOWYTE_API_KEY is not set: export a secret key of the data directory ${services.config.dataDir} (\`flowyte init\` prints one)`);
   }
-  const actor = resolveActor(services.credentials, `Bearer ${services.config.apiKey}`);
+  const actor = resolveActorIn(services);
   serveStdio(() => buildMcpServer({ tools: TOOLS, services, actor, options, elicitationPossible: true }));
 }

@@ -1,14 +1,14 @@
 /** MCP resources (agent configs, the OpenAPI document, the build guide) and prompts. */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
 import { grants } from '../auth/scopes.ts';
 import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { McpSession } from '../mcp/server.ts';
+import { packagePath } from '../package-root.ts';
 
-const BUILD_GUIDE = fs.readFileSync(fileURLToPath(new URL('./build-guide.md', import.meta.url)), 'utf8');
+const BUILD_GUIDE = fs.readFileSync(packagePath('src', 'resources', 'build-guide.md'), 'utf8');
 const openApiCache = new WeakMap<McpSession['tools'], string>();
 
 function json(uri: URL, value: unknown) {

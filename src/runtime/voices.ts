@@ -1,6 +1,6 @@
 /** The voice catalog (db/catalog/voices.json): facet filters, live facet counts, phrase search. */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 
 export interface Voice {
   id: string;
@@ -90,7 +90,7 @@ export interface RankedVoice {
   matched: VoiceFacet[];
 }
 
-const CATALOG_FILE = fileURLToPath(new URL('../../db/catalog/voices.json', import.meta.url));
+const CATALOG_FILE = packagePath('db', 'catalog', 'voices.json');
 
 export class VoiceCatalog {
   readonly voices: readonly Voice[];

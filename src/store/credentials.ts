@@ -96,6 +96,16 @@ export class CredentialStore {
     return this.db.prepare('SELECT 1 FROM orgs LIMIT 1').get() !== undefined;
   }
 
+  /** Every org in the database, oldest first (the host CLI picks the only one). */
+  listOrgs(): Org[] {
+    return this.db.prepare('SELECT id, name, created_at AS createdAt FROM orgs ORDER BY created_at, id').all() as Org[];
+  }
+
+  /** The org's owner: its first user, the one bootstrapOrg created. */
+  ownerId(orgId: string): string | undefined {
+    return this.db.prepare('SELECT id FROM users WHERE org_id = ? ORDER BY created_at, id LIMIT 1').pluck().get(orgId) as string | undefined;
+  }
+
   findOrg(orgId: string): Org | undefined {
     return this.remembered(`org:${orgId}`, () =>
       this.db.prepare('SELECT id, name, created_at AS createdAt FROM orgs WHERE id = ?').get(orgId) as Org | undefined,

@@ -1,13 +1,13 @@
 /** Opens the embedded SQLite database: WAL, foreign keys, busy timeout, sqlite-vec, migrations. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { packagePath } from '../package-root.ts';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+const MIGRATIONS_DIR = packagePath('db', 'migrations');
 
 /** Open (creating if needed) the database file and bring its schema up to date. */
 export function openDatabase(file: string): Db {

@@ -1,10 +1,10 @@
 /** Account capability flags and the language capability matrix. */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineTool } from './define.ts';
+import { packagePath } from '../package-root.ts';
 
-const LANGUAGES_FILE = fileURLToPath(new URL('../../db/catalog/languages.json', import.meta.url));
+const LANGUAGES_FILE = packagePath('db', 'catalog', 'languages.json');
 const tiers = z.array(z.string()).describe('Voice-quality tiers that support the language.');
 
 const languageMatrixSchema = z.object({

@@ -1,5 +1,5 @@
 /** An invoice as a one-page PDF (pdf-lib, standard Helvetica, so nothing to embed). */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { Color, PDFFont, PDFPage } from 'pdf-lib';
 import type { Invoice } from '../../store/invoices.ts';
 import type { Org } from '../../store/credentials.ts';
 import { planById } from './prices.ts';
@@ -13,6 +13,9 @@ const day = (iso: string) => iso.slice(0, 10);
 const printable = (text: string) => text.replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
 export async function renderInvoicePdf(invoice: Invoice, org: Org): Promise<Uint8Array> {
+  // pdf-lib loads with the first invoice download, not with every server start.
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib');
+  const ruleColor = rgb(0.6, 0.6, 0.6);
   const pdf = await PDFDocument.create();
   pdf.setTitle(`Flowyte invoice ${invoiceNumber(invoice)}`);
   pdf.setCreator('Flowyte');
@@ -36,7 +39,7 @@ export async function renderInvoicePdf(invoice: Invoice, org: Org): Promise<Uint
   right('Quantity', 400, y, bold);
   right('Included', 470, y, bold);
   right('Amount', 560, y, bold);
-  rule(page, y - 6);
+  rule(page, y - 6, ruleColor);
   for (const line of invoice.lines) {
     y -= 20;
     text(line.description, 50, y);
@@ -44,12 +47,12 @@ export async function renderInvoicePdf(invoice: Invoice, org: Org): Promise<Uint
     right(line.includedQuantity ? String(line.includedQuantity) : '', 470, y);
     right(usd(line.credits), 560, y);
   }
-  rule(page, y - 8);
+  rule(page, y - 8, ruleColor);
   right(`Total ${usd(invoice.totalCents)}`, 560, y - 26, bold, 12);
   text('Paid from the prepaid wallet (1 credit = $0.01).', 50, y - 50);
   return pdf.save();
 }
 
-function rule(page: PDFPage, y: number): void {
-  page.drawLine({ start: { x: 50, y }, end: { x: 562, y }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+function rule(page: PDFPage, y: number, color: Color): void {
+  page.drawLine({ start: { x: 50, y }, end: { x: 562, y }, thickness: 0.5, color });
 }

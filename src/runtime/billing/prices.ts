@@ -1,7 +1,7 @@
 /** The price list (db/catalog/prices.json): plans, per-unit usage prices and number rentals, in credits (US cents). */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packagePath } from '../../package-root.ts';
 
 const cents = z.number().int().min(0);
 
@@ -36,7 +36,7 @@ export type NumberType = 'local' | 'toll_free';
 /** The usage kinds with one price on every plan (voice minutes are priced by the plan). */
 export type FlatUsageKind = keyof z.infer<typeof catalogSchema>['usage'];
 
-const CATALOG = catalogSchema.parse(JSON.parse(readFileSync(fileURLToPath(new URL('../../../db/catalog/prices.json', import.meta.url)), 'utf8')));
+const CATALOG = catalogSchema.parse(JSON.parse(readFileSync(packagePath('db', 'catalog', 'prices.json'), 'utf8')));
 if (!CATALOG.plans.some((plan) => plan.id === CATALOG.defaultPlan)) throw new Error(`prices.json: the default plan ${CATALOG.defaultPlan} is not listed`);
 
 export const PLANS: readonly Plan[] = CATALOG.plans;

@@ -2,7 +2,7 @@
  * Sending email. Every email is a row of the outbox (kind `email`), so there is one history; with
  * FLOWYTE_SMTP_URL set it is also handed to that SMTP server, and the row says how that went.
  */
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { OutboxMessage, SkillStore } from '../../store/skills.ts';
 
@@ -55,11 +55,14 @@ export function storedOutboxMailer(outbox: SkillStore): Mailer {
 
 /** Delivery through the SMTP server at `url` (`smtp://` or `smtps://`, credentials in it), recorded in the outbox either way. */
 export function smtpMailer(url: string, from: string, outbox: SkillStore): Mailer {
-  const transport = createTransport({ url, ...SMTP_TIMEOUTS }, { from });
+  // nodemailer loads with the first email, not with every server start.
+  let transport: Promise<Transporter> | undefined;
+  const connect = async () => (await import('nodemailer')).createTransport({ url, ...SMTP_TIMEOUTS }, { from });
   return {
     async send(message) {
       try {
-        const info = await transport.sendMail({ to: message.to, subject: message.subject, text: message.text, replyTo: message.replyTo });
+        transport ??= connect();
+        const info = await (await transport).sendMail({ to: message.to, subject: message.subject, text: message.text, replyTo: message.replyTo });
         return { delivered: true, id: record(outbox, message, { delivery: 'smtp', messageId: info.messageId }) };
       } catch (error) {
         // The skill's boundary: the email stays in the outbox, marked failed, and the caller says so.

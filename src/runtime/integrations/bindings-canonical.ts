@@ -3,7 +3,7 @@
  * to map onto, so that an agent's prompt reads the same whatever system sits behind a skill.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-root.ts';
 
 export interface CanonicalParameter {
   name: string;
@@ -14,7 +14,7 @@ export interface CanonicalParameter {
   aliases: string[];
 }
 
-const CATALOG_FILE = fileURLToPath(new URL('../../../db/catalog/canonical-parameters.json', import.meta.url));
+const CATALOG_FILE = packagePath('db', 'catalog', 'canonical-parameters.json');
 export const CANONICAL_PARAMETERS: ReadonlyMap<string, CanonicalParameter> = new Map(
   (JSON.parse(readFileSync(CATALOG_FILE, 'utf8')) as CanonicalParameter[]).map((parameter) => [parameter.name, parameter]),
 );

@@ -5,11 +5,7 @@
  */
 import { FlowyteError } from '../../errors.ts';
 import { decodeText, parseContentType } from './extract/content-type.ts';
-import { extractCsv } from './extract/csv.ts';
 import { detectFormat } from './extract/detect-format.ts';
-import { extractDocx } from './extract/docx.ts';
-import { extractHtml } from './extract/html.ts';
-import { extractPdf } from './extract/pdf.ts';
 import { firstHeading, normaliseWhitespace } from './extract/text.ts';
 
 export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'markdown' | 'text' | 'csv';
@@ -31,16 +27,18 @@ export interface ExtractedDocument {
 /** What one format's extractor yields before normalisation. */
 export type ExtractedText = Omit<ExtractedDocument, 'format'>;
 
+// The format parsers (a DOM, pdf.js, a DOCX reader, a CSV parser) load on first use: together they
+// are a large share of the server's start-up time and memory, and many servers never ingest some formats.
 async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined): Promise<ExtractedText> {
   switch (format) {
     case 'html':
-      return extractHtml(bytes, charset);
+      return (await import('./extract/html.ts')).extractHtml(bytes, charset);
     case 'pdf':
-      return extractPdf(bytes);
+      return (await import('./extract/pdf.ts')).extractPdf(bytes);
     case 'docx':
-      return extractDocx(bytes);
+      return (await import('./extract/docx.ts')).extractDocx(bytes);
     case 'csv':
-      return extractCsv(decodeText(bytes, charset));
+      return (await import('./extract/csv.ts')).extractCsv(decodeText(bytes, charset));
     case 'markdown': {
       const text = decodeText(bytes, charset);
       return { title: firstHeading(text), text };

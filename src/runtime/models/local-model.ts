@@ -38,7 +38,11 @@ export class LocalModel implements LanguageModelV3 {
   readonly supportedUrls = {};
 
   constructor() {
-    warmUp();
+    // Soon after start-up rather than during it: the server's first answer and MCP's `initialize`
+    // should not wait half a second for regular expressions a caller's turn will want later.
+    // A turn that comes first only runs a little slower; unref lets a short-lived process exit.
+    if (!warmUpScheduled) setTimeout(warmUp, WARM_UP_DELAY_MS).unref();
+    warmUpScheduled = true;
   }
 
   /** One step, complete. */
@@ -110,6 +114,8 @@ function toolCallId(options: LanguageModelV3CallOptions, toolName: string, input
 }
 
 let warmed = false;
+let warmUpScheduled = false;
+const WARM_UP_DELAY_MS = 1000;
 
 /**
  * Run a few sample steps once per process. V8 compiles the date and phone parsers' large regular

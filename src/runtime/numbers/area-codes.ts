@@ -1,7 +1,7 @@
 /** The area-code directory (db/catalog/area-codes.json): which city and state an area code serves, and the toll-free prefixes. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packagePath } from '../../package-root.ts';
 
 const catalogSchema = z.object({
   areaCodes: z.array(z.object({ areaCode: z.string().regex(/^\d{3}$/), locality: z.string(), administrativeArea: z.string().length(2) })).min(1),
@@ -10,7 +10,7 @@ const catalogSchema = z.object({
 
 export type AreaCode = z.infer<typeof catalogSchema>['areaCodes'][number];
 
-const CATALOG = catalogSchema.parse(JSON.parse(readFileSync(fileURLToPath(new URL('../../../db/catalog/area-codes.json', import.meta.url)), 'utf8')));
+const CATALOG = catalogSchema.parse(JSON.parse(readFileSync(packagePath('db', 'catalog', 'area-codes.json'), 'utf8')));
 
 export const AREA_CODES: readonly AreaCode[] = CATALOG.areaCodes;
 export const TOLL_FREE_PREFIXES: readonly string[] = CATALOG.tollFreePrefixes;

@@ -10,7 +10,7 @@
  * (the most often said) are clustered.
  */
 import { createHash } from 'node:crypto';
-import { agnes } from 'ml-hclust';
+import type { agnes as Agnes } from 'ml-hclust';
 import type { Services } from '../../services.ts';
 import { words } from '../knowledge/embedder.ts';
 import { callerTurns, type CallerTurn, type ObserveWindow } from './caller-turns.ts';
@@ -92,7 +92,7 @@ function wordingsOf(turns: CallerTurn[]): Wording[] {
 }
 
 /** Groups of wording indexes, by average-linkage clustering of their embeddings. */
-function cluster(vectors: Float32Array[]): number[][] {
+function cluster(vectors: Float32Array[], agnes: typeof Agnes): number[][] {
   if (vectors.length < 2) return vectors.map((_, index) => [index]);
   const distances = vectors.map((a) => vectors.map((b) => Math.max(0, 1 - similarity(a, b))));
   distances.forEach((row, index) => (row[index] = 0));
@@ -157,7 +157,9 @@ export async function computeTopics(
   if (conversations < TOPICS_MIN_CONVERSATIONS) return { dataState: 'collecting', conversations, topics: [] };
   const wordings = wordingsOf(turns).slice(0, MAX_DISTINCT_UTTERANCES);
   const vectors = await services.embedder.embed(wordings.map((wording) => wording.text));
-  const topics = cluster(vectors)
+  // The clustering library loads with the first topics request, not with every start.
+  const { agnes } = await import('ml-hclust');
+  const topics = cluster(vectors, agnes)
     .map((indexes) => topicOf(indexes.map((index) => ({ wording: wordings[index], vector: vectors[index] })), conversations, window))
     .filter((topic): topic is Topic => topic !== null)
     .sort((a, b) => b.volume - a.volume || a.label.localeCompare(b.label) || a.clusterId.localeCompare(b.clusterId));

@@ -1,5 +1,5 @@
 /** Stripe: PaymentIntents for card payments, and signed webhook events for their outcome. */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { FlowyteError } from '../../errors.ts';
 import type { PaymentProvider, PaymentRequest, StartedPayment } from './provider.ts';
 
@@ -27,19 +27,25 @@ const OUTCOMES: Record<string, 'succeeded' | 'failed'> = {
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
   readonly settlesOnRequest = false;
-  private readonly client: Stripe;
+  private client?: Stripe;
 
-  constructor(private readonly settings: StripeSettings) {
-    const base = settings.apiBaseUrl ? new URL(settings.apiBaseUrl) : undefined;
-    this.client = new Stripe(settings.secretKey, {
+  constructor(private readonly settings: StripeSettings) {}
+
+  /** Stripe's SDK loads with the first payment or webhook, not with every server start. */
+  private async stripe(): Promise<Stripe> {
+    if (this.client) return this.client;
+    const { default: StripeClient } = await import('stripe');
+    const base = this.settings.apiBaseUrl ? new URL(this.settings.apiBaseUrl) : undefined;
+    this.client = new StripeClient(this.settings.secretKey, {
       maxNetworkRetries: 1,
       ...(base && { host: base.hostname, port: base.port || undefined, protocol: base.protocol === 'http:' ? 'http' : 'https' }),
     });
+    return this.client;
   }
 
   async createPayment(request: PaymentRequest): Promise<StartedPayment> {
     try {
-      const intent = await this.client.paymentIntents.create(
+      const intent = await (await this.stripe()).paymentIntents.create(
         {
           amount: request.amountCents,
           currency: request.currency,
@@ -55,11 +61,12 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   /** Check a webhook delivery's Stripe-Signature and read the payment outcome it reports. */
-  readEvent(payload: string, signature: string | undefined): PaymentEvent {
+  async readEvent(payload: string, signature: string | undefined): Promise<PaymentEvent> {
     if (!this.settings.webhookSecret) throw new FlowyteError('not_found', 'Stripe webhooks are not configured');
+    const client = await this.stripe();
     let event: Stripe.Event;
     try {
-      event = this.client.webhooks.constructEvent(payload, signature ?? '', this.settings.webhookSecret);
+      event = client.webhooks.constructEvent(payload, signature ?? '', this.settings.webhookSecret);
     } catch (error) {
       throw new FlowyteError('invalid_signature', 'the Stripe-Signature header does not match this payload', { cause: error });
     }

@@ -3,12 +3,12 @@
  * the model fills in, compiled to make sure it is one), and its type's execution config.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FlowyteError } from '../../errors.ts';
 import { invalidField } from './kind.ts';
 import { SKILL_KINDS } from './kinds.ts';
+import { packagePath } from '../../package-root.ts';
 
 export interface SkillType {
   skillType: string;
@@ -20,7 +20,7 @@ export interface SkillType {
   available: boolean;
 }
 
-const CATALOG_FILE = fileURLToPath(new URL('../../../db/catalog/skill-types.json', import.meta.url));
+const CATALOG_FILE = packagePath('db', 'catalog', 'skill-types.json');
 export const SKILL_TYPES: readonly SkillType[] = (JSON.parse(readFileSync(CATALOG_FILE, 'utf8')) as Omit<SkillType, 'available'>[]).map((type) => ({
   ...type,
   available: SKILL_KINDS.has(type.skillType),

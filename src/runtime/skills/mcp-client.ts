@@ -3,7 +3,7 @@
  * `safeFetch` (addresses vetted on every hop), one time budget covers the whole exchange, and the
  * client is closed after each use, so nothing outlives the call.
  */
-import { Client, SdkHttpError, StreamableHTTPClientTransport, type CallToolResult, type FetchLike, type Tool } from '@modelcontextprotocol/client';
+import type { CallToolResult, Client, FetchLike, Tool } from '@modelcontextprotocol/client';
 import { FlowyteError } from '../../errors.ts';
 import { safeFetch } from '../net/safe-fetch.ts';
 
@@ -40,6 +40,8 @@ type RequestOptions = { signal: AbortSignal; timeout: number };
 async function withMcpClient<T>(endpoint: McpEndpoint, use: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
   const deadline = AbortSignal.timeout(endpoint.timeoutMs);
   const signal = endpoint.signal ? AbortSignal.any([deadline, endpoint.signal]) : deadline;
+  // The client SDK loads with the first MCP skill call, not with every server start.
+  const { Client, SdkHttpError, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
   const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), {
     requestInit: { headers: endpoint.headers },
     fetch: vettedFetch(endpoint, signal),
@@ -50,7 +52,7 @@ async function withMcpClient<T>(endpoint: McpEndpoint, use: (client: Client, opt
     await client.connect(transport, options);
     return await use(client, options);
   } catch (error) {
-    throw mcpFailure(error, endpoint.url, deadline, endpoint.timeoutMs);
+    throw mcpFailure(error, endpoint.url, deadline, endpoint.timeoutMs, SdkHttpError);
   } finally {
     await client.close();
   }
@@ -88,7 +90,7 @@ function headerRecord(headers: HeadersInit | undefined): Record<string, string> 
 }
 
 /** The FlowyteError a failure stands for: the fetch's own refusal if there was one, else a clear `fetch_failed`. */
-function mcpFailure(error: unknown, url: string, deadline: AbortSignal, timeoutMs: number): FlowyteError {
+function mcpFailure(error: unknown, url: string, deadline: AbortSignal, timeoutMs: number, SdkHttpError: typeof import('@modelcontextprotocol/client').SdkHttpError): FlowyteError {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof FlowyteError) return cause;
   }

@@ -2,7 +2,7 @@
  * Talking GraphQL over HTTP: the standard introspection query, and one binding's operation as a
  * document that selects exactly the projected paths, with the arguments as typed variables.
  */
-import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import { FlowyteError } from '../../../errors.ts';
 import { fetchProvider, succeeded } from '../provider-fetch.ts';
 import type { ConnectionContext } from '../provider.ts';
@@ -30,6 +30,8 @@ export async function postGraphQL(context: ConnectionContext, endpoint: GraphQLE
 
 /** The API's schema, read with the standard introspection query. */
 export async function introspect(context: ConnectionContext, endpoint: GraphQLEndpoint): Promise<GraphQLSchema> {
+  // graphql-js loads on the first schema discovery, not with every server start.
+  const { buildClientSchema, getIntrospectionQuery } = await import('graphql');
   const data = await postGraphQL(context, endpoint, getIntrospectionQuery());
   try {
     return buildClientSchema(data as unknown as IntrospectionQuery);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { headersSchema } from '../../skills/kind.ts';
 import type { ConnectionContext, IntegrationProvider } from '../provider.ts';
 import { introspect, runGraphQL, type GraphQLEndpoint } from './graphql-client.ts';
-import { normalizeGraphQL } from './graphql-schema.ts';
 
 /** Connect check, discovery and execution for a provider that speaks GraphQL at `endpointOf(context)`. */
 export function graphqlOperations(endpointOf: (context: ConnectionContext) => GraphQLEndpoint): Pick<IntegrationProvider, 'verify' | 'discover' | 'execute'> {
@@ -13,7 +12,8 @@ export function graphqlOperations(endpointOf: (context: ConnectionContext) => Gr
       await introspect(context, endpoint);
       return { accountLabel: new URL(endpoint.url).host };
     },
-    discover: async (context) => normalizeGraphQL(await introspect(context, endpointOf(context))),
+    // graphql-js (behind the normalizer) loads with the first discovery, not with every server start.
+    discover: async (context) => (await import('./graphql-schema.ts')).normalizeGraphQL(await introspect(context, endpointOf(context))),
     execute: (context, operation, args, select) => runGraphQL(context, endpointOf(context), operation, args, select),
   };
 }

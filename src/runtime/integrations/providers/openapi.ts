@@ -4,8 +4,6 @@
  * URLs are not followed), and each bound operation runs as one HTTP call with its arguments
  * placed in the path, the query or the JSON body, as the document says.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FlowyteError } from '../../../errors.ts';
 import { headersSchema } from '../../skills/kind.ts';
@@ -30,6 +28,8 @@ async function loadDocument(context: ConnectionContext): Promise<Json> {
   const response = await callApi(context, specUrl, { headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' } });
   if (!succeeded(response)) throw new FlowyteError('integration_error', `the OpenAPI document URL answered ${response.status}`);
   let document = response.body;
+  // The parsers load with the first document, not with every server start.
+  const [{ parse: parseYaml }, { default: SwaggerParser }] = await Promise.all([import('yaml'), import('@apidevtools/swagger-parser')]);
   try {
     if (typeof document === 'string') document = parseYaml(document);
   } catch (error) {

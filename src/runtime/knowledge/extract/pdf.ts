@@ -1,7 +1,6 @@
 /** PDF text via Mozilla's pdf.js (legacy build: it carries the polyfills Node 20 needs). */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api.js';
 import { FlowyteError } from '../../../errors.ts';
@@ -36,6 +35,9 @@ async function documentTitle(pdf: PDFDocumentProxy): Promise<string | null> {
 
 /** Extract every page's text, pages separated by blank lines; unreadable PDFs → `extraction_failed`. */
 export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
+  // Loaded on the first PDF, not at start-up: pdf.js costs about a second and 190 MB, and its
+  // polyfills slow down the whole process.
+  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
     data: new Uint8Array(bytes), // pdf.js takes ownership of (detaches) the buffer it is given
     isEvalSupported: false,

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Compiles the TypeScript sources to the JavaScript the package runs (dist/), so an installed
+// flowyte needs no TypeScript loader. Plain JS: it must run before anything is compiled.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist');
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli.ts'],
+  outdir,
+  bundle: true,
+  // Every npm dependency stays an import resolved from node_modules at run time.
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Each command's `import()` becomes its own chunk, so `flowyte --help` loads none of them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+});
