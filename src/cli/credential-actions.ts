@@ -1,4 +1,5 @@
 /** What `flowyte keys …` and `flowyte sessions …` do: one registry tool each, run as the org's owner. */
+import { SECRET_KEY_SCOPES } from '../auth/scopes.ts';
 import { listAll, withHostTools, type HostFlags } from './host-tools.ts';
 
 export interface OutputFlags extends HostFlags {
@@ -8,7 +9,9 @@ export interface OutputFlags extends HostFlags {
 
 type Item = Record<string, unknown>;
 
-const text = (value: unknown) => (value === undefined || value === null || value === '' ? '-' : Array.isArray(value) ? value.join(',') : String(value));
+/** A key holding every scope would make a column hundreds of characters wide. */
+const scopeList = (scopes: unknown[]) => (scopes.length === SECRET_KEY_SCOPES.length ? 'all' : scopes.join(','));
+const text = (value: unknown) => (value === undefined || value === null || value === '' ? '-' : Array.isArray(value) ? scopeList(value) : String(value));
 
 /** Aligned columns, one row per item; headers in capitals like most command-line tools. */
 export function formatTable(items: Item[], columns: Array<[header: string, field: string]>): string {
@@ -44,7 +47,7 @@ export function createKey(flags: OutputFlags & { name: string; scopes: string[];
 }
 
 export function listKeys(flags: OutputFlags): Promise<void> {
-  return listAndPrint(flags, 'list_api_keys', [['ID', 'id'], ['NAME', 'name'], ['SCOPES', 'scopes'], ['LAST FOUR', 'lastFour'], ['CREATED', 'createdAt'], ['EXPIRES', 'expiresAt']]);
+  return listAndPrint(flags, 'list_api_keys', [['ID', 'id'], ['NAME', 'name'], ['SCOPES', 'scopes'], ['LAST FOUR', 'lastFour'], ['STATUS', 'status'], ['CREATED', 'createdAt'], ['EXPIRES', 'expiresAt'], ['LAST USED', 'lastUsedAt']]);
 }
 
 export function rotateKey(id: string, flags: OutputFlags & { graceSeconds?: number }): Promise<void> {
@@ -72,7 +75,7 @@ export function createSession(flags: OutputFlags & { days?: number }): Promise<v
 }
 
 export function listSessions(flags: OutputFlags): Promise<void> {
-  return listAndPrint(flags, 'list_sessions', [['ID', 'id'], ['CREATED', 'createdAt'], ['EXPIRES', 'expiresAt'], ['LAST USED', 'lastUsedAt']]);
+  return listAndPrint(flags, 'list_sessions', [['ID', 'id'], ['USER', 'userId'], ['STATUS', 'status'], ['CREATED', 'createdAt'], ['EXPIRES', 'expiresAt'], ['LAST USED', 'lastUsedAt']]);
 }
 
 export function renewSession(id: string, flags: OutputFlags & { days?: number }): Promise<void> {

@@ -27,6 +27,11 @@ export interface McpSession {
   tools: readonly Tool[];
   services: Services;
   actor: Actor;
+  /**
+   * Stdio lives as long as its host: the key is resolved again on every call (cheap, through the
+   * credential cache), so a key revoked or expired meanwhile stops working at once.
+   */
+  reauthenticate?: () => Actor;
   options: McpOptions;
   /** False where the transport cannot carry an elicitation round trip (2025 clients over stateless HTTP). */
   elicitationPossible: boolean;
@@ -49,7 +54,13 @@ export async function callRegistryTool(
   rawArguments: Record<string, unknown>,
   request: ServerContext,
 ): Promise<ToolCallResult> {
-  const { actor, services } = session;
+  const { services } = session;
+  let actor: Actor;
+  try {
+    actor = session.reauthenticate?.() ?? session.actor;
+  } catch (error) {
+    return failure(error).result;
+  }
   const started = performance.now();
   const requestId = session.requestId ?? randomUUID();
   let status = 200;

@@ -4,7 +4,7 @@ import { resolveActor, type Actor } from '../auth/actor.ts';
 import { FlowyteError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { TOOLS } from '../tools/index.ts';
-import { buildMcpServer } from './server.ts';
+import { buildMcpServer, type McpSession } from './server.ts';
 import type { McpOptions } from './selection.ts';
 
 /** The key's actor; a key from another data directory is the likely mistake, so the error names this one. */
@@ -17,10 +17,15 @@ function resolveActorIn(services: Services): Actor {
   }
 }
 
-export function serveMcpStdio(services: Services, options: McpOptions): void {
+/** The one session a stdio process serves: the key in FLOWYTE_API_KEY, checked again on every call. */
+export function stdioSession(services: Services, options: McpOptions): McpSession {
   if (!services.config.apiKey) {
     throw new Error(`FLOWYTE_API_KEY is not set: export a secret key of the data directory ${services.config.dataDir} (\`flowyte init\` prints one)`);
   }
-  const actor = resolveActorIn(services);
-  serveStdio(() => buildMcpServer({ tools: TOOLS, services, actor, options, elicitationPossible: true }));
+  return { tools: TOOLS, services, actor: resolveActorIn(services), reauthenticate: () => resolveActorIn(services), options, elicitationPossible: true };
+}
+
+export function serveMcpStdio(services: Services, options: McpOptions): void {
+  const session = stdioSession(services, options);
+  serveStdio(() => buildMcpServer(session));
 }

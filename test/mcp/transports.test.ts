@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
 import { listen, type Listening } from '../fixtures/listen.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
+import { buildMcpServer } from '../../src/mcp/server.ts';
+import { stdioSession } from '../../src/mcp/stdio.ts';
+import { DEFAULT_MCP_OPTIONS } from '../../src/mcp/selection.ts';
 
 describe('MCP over Streamable HTTP at /mcp', () => {
   let platform: Platform;
@@ -140,5 +143,23 @@ describe('flowyte mcp over stdio', () => {
     expect(logged).toEqual(['mcp create_agent 201', 'mcp get_account 200']);
     services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops serving a key at once when it is revoked while the process runs', async () => {
+    const platform = createPlatform();
+    const minted = platform.services.credentials.apiKeys.create(platform.orgA.org.id, { name: 'stdio host', scopes: ['agents:read'] });
+    platform.services.config.apiKey = minted.secret;
+    const server = buildMcpServer(stdioSession(platform.services, { ...DEFAULT_MCP_OPTIONS, toolsets: ['all'] }));
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    const client = new Client({ name: 'stdio-revocation', version: '1.0.0' });
+    await client.connect(clientTransport);
+    expect((await client.callTool({ name: 'list_agents', arguments: {} })).isError).toBeFalsy();
+    platform.services.credentials.apiKeys.revoke(minted.key);
+    const refused = await client.callTool({ name: 'list_agents', arguments: {} });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain('unauthorized');
+    await client.close();
+    platform.close();
   });
 });
