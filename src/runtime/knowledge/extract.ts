@@ -9,7 +9,7 @@ import { extractCsv } from './extract/csv.ts';
 import { detectFormat } from './extract/detect-format.ts';
 import { extractDocx } from './extract/docx.ts';
 import { extractHtml } from './extract/html.ts';
-import { extractPdf } from './extract/pdf.ts';
+import { extractPdf, type PageListener } from './extract/pdf.ts';
 import { firstHeading, normaliseWhitespace } from './extract/text.ts';
 
 export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'markdown' | 'text' | 'csv';
@@ -20,6 +20,8 @@ export interface ExtractInput {
   contentType?: string;
   filename?: string;
   url?: string;
+  /** Told after each page of a paged format (PDF), for progress. */
+  onPage?: PageListener;
 }
 
 export interface ExtractedDocument {
@@ -31,12 +33,12 @@ export interface ExtractedDocument {
 /** What one format's extractor yields before normalisation. */
 export type ExtractedText = Omit<ExtractedDocument, 'format'>;
 
-async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined): Promise<ExtractedText> {
+async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined, onPage?: PageListener): Promise<ExtractedText> {
   switch (format) {
     case 'html':
       return extractHtml(bytes, charset);
     case 'pdf':
-      return extractPdf(bytes);
+      return extractPdf(bytes, onPage);
     case 'docx':
       return extractDocx(bytes);
     case 'csv':
@@ -54,7 +56,7 @@ async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: s
 export async function extractText(input: ExtractInput): Promise<ExtractedDocument> {
   const format = detectFormat(input);
   const charset = input.contentType ? parseContentType(input.contentType).charset : undefined;
-  const extracted = await extractByFormat(format, input.bytes, charset);
+  const extracted = await extractByFormat(format, input.bytes, charset, input.onPage);
   const text = normaliseWhitespace(extracted.text);
   if (!text) throw new FlowyteError('extraction_failed', `Could not extract text: no text found in the ${format} document`);
   return { title: extracted.title, text, format };
