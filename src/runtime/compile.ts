@@ -6,6 +6,7 @@
 import type { AgentDraft } from './agent-schema.ts';
 import type { Services } from '../services.ts';
 import type { AgentRecord } from '../store/agents.ts';
+import { servingStatus } from '../store/knowledge.ts';
 import type { SkillRecord } from '../store/skills.ts';
 import { redactExecutionConfig } from './skills/definition.ts';
 import type { CompiledGuardrails, GuardrailPolicy, VerificationConfig } from './guardrails/policy.ts';
@@ -128,7 +129,7 @@ export function compileCurrent(services: Pick<Services, 'knowledge' | 'skills' |
     id: source.id,
     kind: source.kind,
     label: source.label,
-    status: source.status,
+    status: servingStatus(source),
     chunkCount: source.chunkCount,
     contentHash: source.contentHash,
   }));

@@ -47,12 +47,8 @@ export class JobStore {
 
   private insert(job: { kind: string; orgId?: string; subjectId?: string; payload?: Record<string, unknown>; maxAttempts?: number; runAfter?: Date }): JobRecord {
     return writeTransaction(this.db, () => {
-      if (job.subjectId) {
-        const active = this.db
-          .prepare(`SELECT ${COLUMNS} FROM jobs WHERE kind = ? AND subject_id = ? AND status IN ('queued', 'running')`)
-          .get(job.kind, job.subjectId) as JobRow | undefined;
-        if (active) return toJob(active);
-      }
+      const active = job.subjectId ? this.active(job.kind, job.subjectId) : undefined;
+      if (active) return active;
       const at = this.now().toISOString();
       const id = newId('job');
       this.db
@@ -63,6 +59,14 @@ export class JobStore {
         .run(id, job.orgId ?? null, job.kind, job.subjectId ?? null, JSON.stringify(job.payload ?? {}), job.maxAttempts ?? 3, (job.runAfter ?? this.now()).toISOString(), at, at);
       return this.find(id) as JobRecord;
     });
+  }
+
+  /** The job of this kind and subject that is queued or running, if there is one. */
+  active(kind: string, subjectId: string): JobRecord | undefined {
+    const row = this.db
+      .prepare(`SELECT ${COLUMNS} FROM jobs WHERE kind = ? AND subject_id = ? AND status IN ('queued', 'running')`)
+      .get(kind, subjectId) as JobRow | undefined;
+    return row && toJob(row);
   }
 
   find(id: string): JobRecord | undefined {

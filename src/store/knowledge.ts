@@ -8,7 +8,19 @@ import { pageClause, toPage, type Page, type PageRequest } from './page.ts';
 export const DEFAULT_REFRESH_HOURS = 168;
 
 export type SourceKind = 'url' | 'file' | 'text' | 'faq';
-export type SourceStatus = 'pending' | 'indexed' | 'error';
+/** pending → processing (a job is working on it) → indexed | error. */
+export type SourceStatus = 'pending' | 'processing' | 'indexed' | 'error';
+
+export type IngestionStage = 'extracting' | 'chunking' | 'embedding' | 'indexing';
+
+/** How far the job working on a source has got; pages only for paged formats (PDF), chunks once known. */
+export interface IngestionProgress {
+  stage: IngestionStage;
+  pagesDone: number | null;
+  pagesTotal: number | null;
+  chunksDone: number | null;
+  chunksTotal: number | null;
+}
 
 export interface SourceRecord {
   id: string;
@@ -23,9 +35,10 @@ export interface SourceRecord {
   status: SourceStatus;
   error: string | null;
   title: string | null;
-  content: string | null;
   contentHash: string | null;
   chunkCount: number;
+  /** Set while `processing`, null otherwise. */
+  progress: IngestionProgress | null;
   autoRefresh: boolean;
   refreshIntervalHours: number;
   nextRefreshAt: string | null;
@@ -67,21 +80,34 @@ export interface ChunkHit {
   text: string;
 }
 
+// Without `content` (the whole extracted text, megabytes for a long PDF): read it with `content()`
+// only when a caller asks for it, so that listing and polling sources stays cheap.
 const SOURCE_COLUMNS = `id, org_id AS orgId, agent_id AS agentId, kind, label, url, file_id AS fileId, input, status, error,
-  title, content, content_hash AS contentHash, chunk_count AS chunkCount, auto_refresh AS autoRefresh,
+  title, content_hash AS contentHash, chunk_count AS chunkCount, progress, auto_refresh AS autoRefresh,
   refresh_interval_hours AS refreshIntervalHours, next_refresh_at AS nextRefreshAt, last_checked_at AS lastCheckedAt,
   last_changed_at AS lastChangedAt, indexed_at AS indexedAt, created_at AS createdAt, updated_at AS updatedAt`;
 
-type SourceRow = Omit<SourceRecord, 'autoRefresh'> & { autoRefresh: number };
+type SourceRow = Omit<SourceRecord, 'autoRefresh' | 'progress'> & { autoRefresh: number; progress: string | null };
 
 function toSource(row: SourceRow): SourceRecord {
-  return { ...row, autoRefresh: row.autoRefresh === 1 };
+  return { ...row, autoRefresh: row.autoRefresh === 1, progress: row.progress === null ? null : (JSON.parse(row.progress) as IngestionProgress) };
+}
+
+/** The status a source serves with: while a re-index works, a source keeps serving the passages it has. */
+export function servingStatus(source: Pick<SourceRecord, 'status' | 'indexedAt'>): SourceStatus {
+  if (source.status !== 'processing') return source.status;
+  return source.indexedAt ? 'indexed' : 'pending';
 }
 
 /** Fields a caller may change after creation. */
 export type SourceUpdate = Partial<
-  Pick<SourceRecord, 'status' | 'error' | 'title' | 'content' | 'contentHash' | 'chunkCount' | 'autoRefresh' | 'refreshIntervalHours' | 'nextRefreshAt' | 'lastCheckedAt' | 'lastChangedAt' | 'indexedAt'>
+  Pick<SourceRecord, 'status' | 'error' | 'title' | 'contentHash' | 'chunkCount' | 'progress' | 'autoRefresh' | 'refreshIntervalHours' | 'nextRefreshAt' | 'lastCheckedAt' | 'lastChangedAt' | 'indexedAt'> & { content: string }
 >;
+
+function columnValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return Number(value);
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+}
 
 const UPDATE_COLUMNS: Record<keyof SourceUpdate, string> = {
   status: 'status',
@@ -90,6 +116,7 @@ const UPDATE_COLUMNS: Record<keyof SourceUpdate, string> = {
   content: 'content',
   contentHash: 'content_hash',
   chunkCount: 'chunk_count',
+  progress: 'progress',
   autoRefresh: 'auto_refresh',
   refreshIntervalHours: 'refresh_interval_hours',
   nextRefreshAt: 'next_refresh_at',
@@ -158,10 +185,24 @@ export class KnowledgeStore {
     const entries = Object.entries(update).filter(([, value]) => value !== undefined) as [keyof SourceUpdate, unknown][];
     if (entries.length === 0) return;
     const assignments = entries.map(([field]) => `${UPDATE_COLUMNS[field]} = ?`).join(', ');
-    const values = entries.map(([, value]) => (typeof value === 'boolean' ? Number(value) : value));
+    const values = entries.map(([, value]) => columnValue(value));
     this.db
       .prepare(`UPDATE knowledge_sources SET ${assignments}, updated_at = ? WHERE id = ?`)
       .run(...values, this.now().toISOString(), id);
+  }
+
+  /** The extracted full text of a source's last successful index (null before one). */
+  content(id: string): string | null {
+    return (this.db.prepare('SELECT content FROM knowledge_sources WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
+  }
+
+  /**
+   * Record how far ingestion has got. Only while the source is processing, so that a late write
+   * never gives a finished (or deleted) source progress again; updated_at stays: progress is not
+   * a change of the source.
+   */
+  setProgress(id: string, progress: IngestionProgress): void {
+    this.db.prepare("UPDATE knowledge_sources SET progress = ? WHERE id = ? AND status = 'processing'").run(JSON.stringify(progress), id);
   }
 
   /** Sources whose auto-refresh is due. */

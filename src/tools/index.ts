@@ -9,6 +9,7 @@ import {
   addKnowledgeSource, deleteKnowledgeSource, getKnowledgeSource, listKnowledgeSources, refreshKnowledgeSource, updateKnowledgeSource,
 } from './knowledge/sources.ts';
 import { previewKnowledge } from './knowledge/preview.ts';
+import { streamKnowledgeSource } from './knowledge/stream.ts';
 import { uploadFile } from './uploads.ts';
 import {
   createPublishableKey, listPublishableKeys, revokePublishableKey, rotatePublishableKey, updatePublishableKey,
@@ -70,7 +71,7 @@ const ALL_TOOLS: readonly Tool[] = [
   listVoices, getVoiceFacets, searchVoices,
   getAccount, getLanguageMatrix,
   listAuditLogs,
-  addKnowledgeSource, listKnowledgeSources, getKnowledgeSource, deleteKnowledgeSource, updateKnowledgeSource,
+  addKnowledgeSource, listKnowledgeSources, getKnowledgeSource, streamKnowledgeSource, deleteKnowledgeSource, updateKnowledgeSource,
   refreshKnowledgeSource, previewKnowledge, uploadFile,
   listPublishableKeys, createPublishableKey, updatePublishableKey, rotatePublishableKey, revokePublishableKey,
   getWidgetConfig, replaceWidgetConfig, getWidgetEmbed, getWidgetBootstrap,

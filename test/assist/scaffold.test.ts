@@ -28,7 +28,7 @@ describe('POST /agents/scaffold', () => {
 
     const agentId = result.agent.id;
     expect(await platform.drain()).toBe(1);
-    const source = await platform.getSource(result.knowledgeSourceId, agentId);
+    const source = await platform.getSource(result.knowledgeSourceId, { agentId });
     expect(source.status).toBe('indexed');
     const graph = (await body(await platform.request('GET', `/agents/${agentId}/playbooks/${result.playbookId}/graph`))).data;
     expect(graph.nodes.map((node: any) => [node.type, node.variable ?? node.text ?? node.outcome])).toEqual([

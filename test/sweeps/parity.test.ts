@@ -25,6 +25,8 @@ function stable(value: unknown, key = ''): unknown {
   // each seed owns its own phone number.
   if (['visitorToken', 'token', 'room', 'secret', 'e164'].includes(key) && typeof value === 'string') return `<${key}>`;
   if (key === 'created' && typeof value === 'number') return '<unix-time>';
+  // Passages are numbered across the whole index, so each seed's passages have their own numbers.
+  if (key === 'chunkId' && typeof value === 'number') return '<chunk-id>';
   // How long a check took (test_sql_connection) differs from one call to the next.
   if (key === 'ms' && typeof value === 'number') return '<duration>';
   if (typeof value === 'string') {

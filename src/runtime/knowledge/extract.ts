@@ -6,6 +6,7 @@
 import { FlowyteError } from '../../errors.ts';
 import { decodeText, parseContentType } from './extract/content-type.ts';
 import { detectFormat } from './extract/detect-format.ts';
+import type { PageListener } from './extract/pdf.ts';
 import { firstHeading, normaliseWhitespace } from './extract/text.ts';
 
 export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'markdown' | 'text' | 'csv';
@@ -16,6 +17,8 @@ export interface ExtractInput {
   contentType?: string;
   filename?: string;
   url?: string;
+  /** Told after each page of a paged format (PDF), for progress. */
+  onPage?: PageListener;
 }
 
 export interface ExtractedDocument {
@@ -29,12 +32,12 @@ export type ExtractedText = Omit<ExtractedDocument, 'format'>;
 
 // The format parsers (a DOM, pdf.js, a DOCX reader, a CSV parser) load on first use: together they
 // are a large share of the server's start-up time and memory, and many servers never ingest some formats.
-async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined): Promise<ExtractedText> {
+async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: string | undefined, onPage?: PageListener): Promise<ExtractedText> {
   switch (format) {
     case 'html':
       return (await import('./extract/html.ts')).extractHtml(bytes, charset);
     case 'pdf':
-      return (await import('./extract/pdf.ts')).extractPdf(bytes);
+      return (await import('./extract/pdf.ts')).extractPdf(bytes, onPage);
     case 'docx':
       return (await import('./extract/docx.ts')).extractDocx(bytes);
     case 'csv':
@@ -52,7 +55,7 @@ async function extractByFormat(format: DocumentFormat, bytes: Buffer, charset: s
 export async function extractText(input: ExtractInput): Promise<ExtractedDocument> {
   const format = detectFormat(input);
   const charset = input.contentType ? parseContentType(input.contentType).charset : undefined;
-  const extracted = await extractByFormat(format, input.bytes, charset);
+  const extracted = await extractByFormat(format, input.bytes, charset, input.onPage);
   const text = normaliseWhitespace(extracted.text);
   if (!text) throw new FlowyteError('extraction_failed', `Could not extract text: no text found in the ${format} document`);
   return { title: extracted.title, text, format };

@@ -1,15 +1,17 @@
 /**
  * Ingestion of one knowledge source: get the document (inline text, FAQ pairs, an upload or a
  * fetched URL), extract its text, chunk, embed, and swap the source's chunks in one transaction.
- * Safe to run twice: a crashed run leaves the previous chunks untouched, and a re-run replaces
+ * The source is `processing` meanwhile, with its progress in the row. Safe to run twice: a crashed
+ * run leaves the previous chunks untouched, and a re-run starts its progress afresh and replaces
  * them. A refresh re-indexes only when the extracted text changed.
  */
 import { createHash } from 'node:crypto';
 import { FlowyteError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import type { IndexedChunk, SourceRecord } from '../../store/knowledge.ts';
+import type { IndexedChunk, SourceRecord, SourceStatus } from '../../store/knowledge.ts';
 import { chunkFaq, chunkText, type Chunk } from './chunker.ts';
 import { extractText } from './extract.ts';
+import { INITIAL_PROGRESS, ProgressReporter } from './progress.ts';
 import { safeFetch } from '../net/safe-fetch.ts';
 
 export const INGEST_JOB = 'knowledge.ingest';
@@ -31,28 +33,26 @@ export interface FaqPair {
 interface Document {
   title: string | null;
   text: string;
-  chunks: Chunk[];
+  /** For faq sources: each pair becomes one passage. */
+  pairs?: FaqPair[];
 }
 
 const EMBED_BATCH = 64;
 
-async function loadDocument(services: Services, source: SourceRecord, signal: AbortSignal): Promise<Document> {
+async function loadDocument(services: Services, source: SourceRecord, progress: ProgressReporter, signal: AbortSignal): Promise<Document> {
+  const onPage = progress.page.bind(progress);
   switch (source.kind) {
-    case 'text': {
-      const text = source.input ?? '';
-      return { title: null, text, chunks: chunkText(text) };
-    }
+    case 'text':
+      return { title: null, text: source.input ?? '' };
     case 'faq': {
       const pairs = JSON.parse(source.input ?? '[]') as FaqPair[];
-      const text = pairs.map((pair) => `Q: ${pair.question}\nA: ${pair.answer}`).join('\n\n');
-      return { title: null, text, chunks: chunkFaq(pairs) };
+      return { title: null, text: pairs.map((pair) => `Q: ${pair.question}\nA: ${pair.answer}`).join('\n\n'), pairs };
     }
     case 'file': {
       const file = source.fileId ? services.files.findUsable(source.orgId, source.fileId) : undefined;
       const bytes = file && services.files.content(source.orgId, file.id);
       if (!file || !bytes) throw new FlowyteError('file_expired', `upload ${source.fileId} is gone; upload the file again`);
-      const extracted = await extractText({ bytes, contentType: file.contentType, filename: file.filename });
-      return { title: extracted.title, text: extracted.text, chunks: chunkText(extracted.text) };
+      return extractText({ bytes, contentType: file.contentType, filename: file.filename, onPage });
     }
     case 'url': {
       const { config } = services;
@@ -64,19 +64,19 @@ async function loadDocument(services: Services, source: SourceRecord, signal: Ab
         signal,
       });
       if (response.status >= 400) throw new FlowyteError('fetch_failed', `${source.url} answered ${response.status}`);
-      const extracted = await extractText({ bytes: response.body, contentType: response.contentType ?? undefined, url: response.url });
-      return { title: extracted.title, text: extracted.text, chunks: chunkText(extracted.text) };
+      return extractText({ bytes: response.body, contentType: response.contentType ?? undefined, url: response.url, onPage });
     }
   }
 }
 
-async function embedChunks(services: Services, chunks: Chunk[]): Promise<IndexedChunk[]> {
+async function embedChunks(services: Services, chunks: Chunk[], progress: ProgressReporter): Promise<IndexedChunk[]> {
   const indexed: IndexedChunk[] = [];
   for (let at = 0; at < chunks.length; at += EMBED_BATCH) {
     const batch = chunks.slice(at, at + EMBED_BATCH);
     // The heading path is part of what a chunk is about.
     const vectors = await services.embedder.embed(batch.map((chunk) => (chunk.headingPath ? `${chunk.headingPath}\n${chunk.text}` : chunk.text)));
     batch.forEach((chunk, index) => indexed.push({ ...chunk, embedding: vectors[index] }));
+    progress.chunks(indexed.length);
   }
   return indexed;
 }
@@ -86,24 +86,47 @@ function nextRefresh(services: Services, source: SourceRecord): string | null {
   return new Date(services.now().getTime() + source.refreshIntervalHours * 3_600_000).toISOString();
 }
 
+/** Where a source rests when no job works on it: indexed while it has passages to serve. */
+function restingStatus(source: SourceRecord): SourceStatus {
+  return source.indexedAt ? 'indexed' : 'pending';
+}
+
 /** Index (or re-check) a source. Throws on failure; the job worker decides about retries. */
 export async function ingestSource(services: Services, sourceId: string, signal: AbortSignal): Promise<void> {
   const source = services.knowledge.findSourceById(sourceId);
   if (!source) return; // deleted meanwhile: nothing to do
-  const document = await loadDocument(services, source, signal);
-  if (!document.text.trim() || document.chunks.length === 0) {
-    throw new FlowyteError('extraction_failed', 'the source has no text to index');
+  // A retried (or taken-over) job starts its progress afresh.
+  services.knowledge.updateSource(source.id, { status: 'processing', progress: INITIAL_PROGRESS });
+  try {
+    await indexDocument(services, source, new ProgressReporter(services.knowledge, source.id), signal);
+  } catch (error) {
+    // Between attempts the source waits as it was; after the last one, ingestionFailed says why.
+    services.knowledge.updateSource(source.id, { status: restingStatus(source), progress: null });
+    throw error;
   }
+}
+
+async function indexDocument(services: Services, source: SourceRecord, progress: ProgressReporter, signal: AbortSignal): Promise<void> {
+  const document = await loadDocument(services, source, progress, signal);
+  if (!document.text.trim()) throw new FlowyteError('extraction_failed', 'the source has no text to index');
   const at = services.now().toISOString();
   const contentHash = createHash('sha256').update(document.text).digest('hex');
-  if (source.status === 'indexed' && source.contentHash === contentHash) {
-    services.knowledge.updateSource(source.id, { lastCheckedAt: at, error: null, nextRefreshAt: nextRefresh(services, source) });
+  if (source.indexedAt && source.contentHash === contentHash) {
+    services.knowledge.updateSource(source.id, { status: 'indexed', progress: null, lastCheckedAt: at, error: null, nextRefreshAt: nextRefresh(services, source) });
     return;
   }
-  const chunks = await embedChunks(services, document.chunks);
+  progress.stage('chunking');
+  const chunks = document.pairs ? chunkFaq(document.pairs) : chunkText(document.text);
+  if (chunks.length === 0) throw new FlowyteError('extraction_failed', 'the source has no text to index');
+  progress.stage('embedding', { chunksDone: 0, chunksTotal: chunks.length });
+  const indexed = await embedChunks(services, chunks, progress);
   if (!services.knowledge.findSourceById(source.id)) return; // deleted while we worked
-  services.knowledge.replaceChunks(source, chunks, {
+  progress.stage('indexing');
+  // The swap ends processing in the same transaction: no one sees the new passages half-written,
+  // nor an indexed source with progress.
+  services.knowledge.replaceChunks(source, indexed, {
     status: 'indexed',
+    progress: null,
     error: null,
     title: document.title,
     content: document.text,
@@ -117,7 +140,7 @@ export async function ingestSource(services: Services, sourceId: string, signal:
   services.events.record(source.orgId, 'knowledge.source.indexed', {
     sourceId: source.id,
     agentId: source.agentId,
-    chunkCount: chunks.length,
+    chunkCount: indexed.length,
   });
 }
 
@@ -128,7 +151,8 @@ export function ingestionFailed(services: Services, sourceId: string, error: unk
   const reason = error instanceof Error ? error.message : String(error);
   const at = services.now().toISOString();
   services.knowledge.updateSource(source.id, {
-    status: source.status === 'indexed' ? 'indexed' : 'error',
+    status: source.indexedAt ? 'indexed' : 'error',
+    progress: null,
     error: reason,
     lastCheckedAt: at,
     nextRefreshAt: nextRefresh(services, source),

@@ -1,8 +1,8 @@
 /** Probe runs: a scripted scenario run end to end against an agent and judged by quality gates. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineTool, idField } from '../define.ts';
-import { FlowyteError, notFound } from '../../errors.ts';
+import { followUntilFinished } from '../follow.ts';
+import { notFound } from '../../errors.ts';
 import { agentDraftShape } from '../../runtime/agent-schema.ts';
 import { probeLine, resolveScenario } from '../../runtime/probe/runner.ts';
 import { enqueueProbeRun } from '../../runtime/probe/job.ts';
@@ -198,8 +198,6 @@ export const getProbeRun = defineTool({
   execute: async (input, context) => presentRun(loadRun(context, input.agentId, input.runId)),
 });
 
-const POLL_MS = 100;
-
 export const streamProbeRun = defineTool({
   name: 'stream_probe_run',
   title: 'Stream probe run progress',
@@ -213,21 +211,18 @@ export const streamProbeRun = defineTool({
   output: runSchema,
   untrusted: ['turns[].reply'],
   execute: async (input, context) => {
-    let run = loadRun(context, input.agentId, input.runId);
     let status: string | null = null;
     let sent = 0;
-    for (;;) {
-      for (; sent < run.turns.length; sent += 1) context.emit({ type: 'turn', data: { ...run.turns[sent] } });
-      if (run.status !== status) {
-        status = run.status;
-        context.emit({ type: 'status', data: { runId: run.id, status } });
-      }
-      if (run.finishedAt) return presentRun(run);
-      // The run is worked elsewhere (the job worker): look again shortly.
-      await sleep(POLL_MS, undefined, { signal: context.signal }).catch((error: unknown) => {
-        throw new FlowyteError('internal_error', 'the stream was cancelled', { cause: error });
-      });
-      run = loadRun(context, input.agentId, input.runId);
-    }
+    const run = await followUntilFinished(context, {
+      load: () => loadRun(context, input.agentId, input.runId),
+      report: (current) => {
+        for (; sent < current.turns.length; sent += 1) context.emit({ type: 'turn', data: { ...current.turns[sent] } });
+        if (current.status === status) return;
+        status = current.status;
+        context.emit({ type: 'status', data: { runId: current.id, status } });
+      },
+      finished: (current) => current.finishedAt !== null,
+    });
+    return presentRun(run);
   },
 });

@@ -6,7 +6,7 @@ import { loadAgent } from '../agents/present.ts';
 import { assertUrlShape } from '../../runtime/net/safe-fetch.ts';
 import type { SourceRecord } from '../../store/knowledge.ts';
 import {
-  DEFAULT_REFRESH_HOURS, MIN_REFRESH_HOURS, agentId, enqueueIngestion, faqPair, loadSource, presentSource, requireField, sourceId,
+  DEFAULT_REFRESH_HOURS, MIN_REFRESH_HOURS, agentId, enqueueIngestion, faqPair, includeField, loadSource, presentSource, requireField, sourceId,
   sourceSchema, sourceWithContentSchema,
 } from './present.ts';
 
@@ -14,7 +14,7 @@ export const addKnowledgeSource = defineTool({
   name: 'add_knowledge_source',
   title: 'Add a knowledge source',
   description:
-    'Adds content the agent answers from: a web page (url), an upload (file, with the file_id from upload_file), pasted text (text), or question/answer pairs (faq). Indexing runs in the background: the source starts pending; poll get_knowledge_source until it is indexed (or error).',
+    'Adds content the agent answers from: a web page (url), an upload (file, with the file_id from upload_file), pasted text (text), or question/answer pairs (faq). Indexing runs in the background: the source starts pending, then processing (with progress); poll get_knowledge_source, or follow stream_knowledge_source, until it is indexed (or error).',
   http: { method: 'POST', path: '/agents/{agentId}/knowledge/sources', successStatus: 201, maxBodyBytes: 8 * 1024 * 1024 },
   scope: 'knowledge:write',
   toolset: 'knowledge',
@@ -79,7 +79,7 @@ export const addKnowledgeSource = defineTool({
 export const listKnowledgeSources = defineTool({
   name: 'list_knowledge_sources',
   title: 'List knowledge sources',
-  description: 'Lists the knowledge sources of an agent, newest first, with their indexing status. The full text is left out; get_knowledge_source has it.',
+  description: 'Lists the knowledge sources of an agent, newest first, with their indexing status and progress. The full text is left out; get_knowledge_source has it with include=content.',
   http: { method: 'GET', path: '/agents/{agentId}/knowledge/sources' },
   scope: 'knowledge:read',
   toolset: 'knowledge',
@@ -96,17 +96,18 @@ export const getKnowledgeSource = defineTool({
   name: 'get_knowledge_source',
   title: 'Get a knowledge source',
   description:
-    'Returns one knowledge source with its status and full indexed text. Poll it after adding a source until status is indexed or error. The text is untrusted content from the source.',
+    'Returns one knowledge source with its status and, while it is processing, its progress. Poll it after adding a source until status is indexed or error, or follow stream_knowledge_source instead. The full indexed text comes only with include=content; it is untrusted content from the source.',
   http: { method: 'GET', path: '/agents/{agentId}/knowledge/sources/{id}' },
   scope: 'knowledge:read',
   toolset: 'knowledge',
   flags: { readOnly: true, idempotent: true },
   untrusted: ['content'],
-  input: z.object({ agentId, id: sourceId }),
+  input: z.object({ agentId, id: sourceId, include: includeField }),
   output: sourceWithContentSchema,
   execute: async (input, context) => {
     const source = loadSource(context, loadAgent(context, input.agentId).id, input.id);
-    return { ...presentSource(source), content: source.content };
+    if (input.include !== 'content') return presentSource(source);
+    return { ...presentSource(source), content: context.services.knowledge.content(source.id) };
   },
 });
 
@@ -164,7 +165,7 @@ export const refreshKnowledgeSource = defineTool({
   name: 'refresh_knowledge_source',
   title: 'Refresh a knowledge source now',
   description:
-    'Re-crawls a url source now, whether or not auto-refresh is on (202: it runs in the background). It is re-indexed only if the content changed; watch lastCheckedAt and lastChangedAt.',
+    'Re-crawls a url source now, whether or not auto-refresh is on (202: it runs in the background). The source is processing meanwhile and keeps serving its passages; it is re-indexed only if the content changed (watch lastCheckedAt and lastChangedAt, or follow stream_knowledge_source).',
   http: { method: 'POST', path: '/agents/{agentId}/knowledge/sources/{id}/refresh', successStatus: 202 },
   scope: 'knowledge:write',
   toolset: 'knowledge',

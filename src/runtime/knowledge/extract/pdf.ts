@@ -33,8 +33,11 @@ async function documentTitle(pdf: PDFDocumentProxy): Promise<string | null> {
   return typeof title === 'string' && title.trim() ? title.trim() : null;
 }
 
+/** Told after each page is read: pages done so far, and how many the document has. */
+export type PageListener = (pagesDone: number, pagesTotal: number) => void;
+
 /** Extract every page's text, pages separated by blank lines; unreadable PDFs → `extraction_failed`. */
-export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array, onPage?: PageListener): Promise<ExtractedText> {
   // Loaded on the first PDF, not at start-up: pdf.js costs about a second and 190 MB, and its
   // polyfills slow down the whole process.
   const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -53,6 +56,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
       const page = await pdf.getPage(number);
       pages.push(pageText((await page.getTextContent()).items));
       page.cleanup();
+      onPage?.(number, pdf.numPages);
     }
     return { title: await documentTitle(pdf), text: pages.filter(Boolean).join('\n\n') };
   } catch (error) {
