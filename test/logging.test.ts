@@ -11,6 +11,7 @@ import { FlowyteError } from '../src/errors.ts';
 import { defineTool, idField } from '../src/tools/define.ts';
 import { TOOLS } from '../src/tools/index.ts';
 import { OAUTH_CALLBACK_PATH } from '../src/runtime/integrations/connections.ts';
+import { JobWorker } from '../src/runtime/jobs.ts';
 import { body, connectMcp, createPlatform } from './helpers.ts';
 import { closeAfterEach } from './fixtures/cleanup.ts';
 import { parseSse } from './fixtures/sse.ts';
@@ -274,5 +275,32 @@ describe('the access line', () => {
     const [line] = accessLines(lines);
     const entries = (await body(await platform.request('GET', '/audit-logs'))).data as { requestId: string; durationMs: number }[];
     expect(entries.find((entry) => entry.requestId === 'req-audited')?.durationMs).toBe(line.durationMs);
+  });
+});
+
+describe('a background job that fails', () => {
+  it('logs every failed attempt for the operator, and a fault once with its stack', async () => {
+    const { logger, lines } = memoryLogger();
+    const platform = opened(createPlatform());
+    const jobs = platform.services.jobs;
+    const failing = new JobWorker(
+      jobs,
+      [
+        { kind: 'test.fault', run: async () => void (null as unknown as { boom(): void }).boom() },
+        { kind: 'test.refused', run: async () => { throw new FlowyteError('extraction_failed', 'the file has no text'); } },
+      ],
+      { leaseMs: 5_000, pollMs: 50, permanentCodes: new Set(['extraction_failed']) },
+      logger,
+    );
+    jobs.enqueue({ kind: 'test.fault', maxAttempts: 1 });
+    jobs.enqueue({ kind: 'test.refused', maxAttempts: 3 });
+    expect(await failing.drain()).toBe(2);
+    const attempts = lines.filter((line) => line.msg === 'job attempt failed');
+    expect(attempts.map((line) => [line.kind, line.final])).toEqual([['test.fault', true], ['test.refused', true]]);
+    expect(attempts[1].reason).toBe('the file has no text');
+    // Only the TypeError is a fault: one stack, naming the job; the refusal is an answer.
+    expect(unexpected(lines)).toHaveLength(1);
+    expect(unexpected(lines)[0]).toMatchObject({ kind: 'test.fault', err: { type: 'TypeError' } });
+    expect(unexpected(lines)[0].err.stack).toContain('TypeError');
   });
 });

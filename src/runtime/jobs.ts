@@ -6,6 +6,7 @@
  */
 import { FlowyteError } from '../errors.ts';
 import type { Logger } from '../services.ts';
+import { reportUnexpected } from '../logging.ts';
 import type { JobRecord, JobStore } from '../store/jobs.ts';
 
 export interface JobHandler {
@@ -104,7 +105,12 @@ export class JobWorker {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof FlowyteError && (this.options.permanentCodes?.has(error.code) ?? false);
-      if (!permanent && job.attempts < job.maxAttempts) {
+      const final = permanent || job.attempts >= job.maxAttempts;
+      // The operator sees every failed attempt (a failed ingestion, a webhook that keeps failing);
+      // a fault rather than an answer also gets its stack.
+      this.logger.info('job attempt failed', { job: job.id, kind: job.kind, attempt: job.attempts, final, reason: message });
+      reportUnexpected(this.logger, error, { job: job.id, kind: job.kind });
+      if (!final) {
         const retryAt = handler?.retryAt?.(job, error) ?? new Date(this.now().getTime() + backoffMs(job.attempts));
         this.jobs.retry(job.id, message, retryAt);
       } else {
