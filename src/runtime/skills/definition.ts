@@ -3,9 +3,9 @@
  * the model fills in, compiled to make sure it is one), and its type's execution config.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type AjvFormats from 'ajv-formats';
+import { lazyRequire } from '../../lazy-require.ts';
 import { FlowyteError } from '../../errors.ts';
 import { invalidField } from './kind.ts';
 import { SKILL_KINDS } from './kinds.ts';
@@ -21,7 +21,6 @@ export interface SkillType {
   available: boolean;
 }
 
-const require = createRequire(import.meta.url);
 const CATALOG_FILE = packagePath('db', 'catalog', 'skill-types.json');
 export const SKILL_TYPES: readonly SkillType[] = (JSON.parse(readFileSync(CATALOG_FILE, 'utf8')) as Omit<SkillType, 'available'>[]).map((type) => ({
   ...type,
@@ -29,14 +28,16 @@ export const SKILL_TYPES: readonly SkillType[] = (JSON.parse(readFileSync(CATALO
 }));
 export const SKILL_TYPE_NAMES = SKILL_TYPES.map((type) => type.skillType) as [string, ...string[]];
 
+// Ajv loads when the first parameters schema is compiled, not at every start.
+const ajvPackage = lazyRequire<typeof import('ajv')>('ajv');
+const formatsPackage = lazyRequire<typeof AjvFormats>('ajv-formats');
 let validators: Ajv | undefined;
 
-// Ajv loads when the first parameters schema is compiled, not at every start.
 function ajv(): Ajv {
-  if (validators) return validators;
-  const { Ajv } = require('ajv') as typeof import('ajv');
-  validators = new Ajv({ strict: false, allErrors: true });
-  (require('ajv-formats') as typeof AjvFormats).default(validators);
+  if (!validators) {
+    validators = new (ajvPackage().Ajv)({ strict: false, allErrors: true });
+    formatsPackage().default(validators);
+  }
   return validators;
 }
 
