@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Runs the compiled JavaScript in dist/ (built by `npm run build`, and at install and pack time).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code on disk so later starts skip compiling dist/ and its packages;
+// Node 20 has no such cache, and the call is skipped there.
+module.enableCompileCache?.();
 
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(entry)) {

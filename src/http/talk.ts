@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { verifyToken } from '../auth/signed-token.ts';
@@ -20,7 +20,9 @@ import type { LiveEvent } from '../runtime/engine/events.ts';
 import { fieldErrors } from '../tools/invoke.ts';
 import { reportUnexpected } from '../logging.ts';
 import { TALK_PATH } from '../tools/agents/testing.ts';
+import { lazyRequire } from '../lazy-require.ts';
 
+const websockets = lazyRequire<typeof import('ws')>('ws');
 
 const callerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('utterance'), text: z.string().trim().min(1).max(4000) }),
@@ -36,8 +38,9 @@ interface TalkClaims {
 }
 
 /** Answer WebSocket upgrades on /talk for `server`; other upgrade requests are refused. */
-export function attachTalkServer(server: Server, services: Services): WebSocketServer {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+export function attachTalkServer(server: Server, services: Services): void {
+  // ws loads with the first call that opens, not at every start.
+  let sockets: WebSocketServer | undefined;
   /** Rooms already opened, with their token's expiry (a talk token opens one call). */
   const usedRooms = new Map<string, number>();
 
@@ -49,9 +52,9 @@ export function attachTalkServer(server: Server, services: Services): WebSocketS
     for (const [room, expiry] of usedRooms) if (expiry < nowSeconds) usedRooms.delete(room);
     if (!claims || usedRooms.has(String(claims.room))) return refuse(socket, 401, 'Unauthorized');
     usedRooms.set(String(claims.room), claims.exp);
+    sockets ??= new (websockets().WebSocketServer)({ noServer: true, maxPayload: 64 * 1024 });
     sockets.handleUpgrade(request, socket, head, (ws) => startCall(ws, services, claims as unknown as TalkClaims));
   });
-  return sockets;
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

@@ -1,16 +1,18 @@
 /** MCP over Streamable HTTP at /mcp on the API server: bearer key, Origin check, a server per request. */
 import type { Hono, MiddlewareHandler } from 'hono';
-import { createMcpHandler, localhostAllowedOrigins, originValidationResponse } from '@modelcontextprotocol/server';
 import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import type { AppEnv } from '../http/authenticate.ts';
-import { buildMcpServer } from './server.ts';
 import { parseMcpOptions } from './selection.ts';
 import type { Actor } from '../auth/actor.ts';
 
-/** Mount /mcp; `authenticateRequest` is the same middleware (and rate-limit budget) REST uses. */
-export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services, authenticateRequest: MiddlewareHandler<AppEnv>): void {
-  const allowedOrigins = [...localhostAllowedOrigins(), ...services.config.mcpAllowedOrigins.map((origin) => new URL(origin).hostname)];
+/** The MCP server SDK and the handler over it, made on the first /mcp request. */
+async function loadMcp(tools: readonly Tool[], services: Services, configuredOrigins: string[]) {
+  const [{ createMcpHandler, localhostAllowedOrigins, originValidationResponse }, { buildMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/server'),
+    import('./server.ts'),
+  ]);
+  const allowedOrigins = [...localhostAllowedOrigins(), ...configuredOrigins];
   const handler = createMcpHandler(
     (context) => {
       const extra = context.authInfo?.extra as { actor: Actor; options: ReturnType<typeof parseMcpOptions>; requestId: string };
@@ -25,10 +27,18 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
     },
     { onerror: (error) => services.logger.error('mcp http error', { error: String(error) }) },
   );
+  return { handler, originRejection: (request: Request) => originValidationResponse(request, allowedOrigins) };
+}
+
+/** Mount /mcp; `authenticateRequest` is the same middleware (and rate-limit budget) REST uses. */
+export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services, authenticateRequest: MiddlewareHandler<AppEnv>): void {
+  // The SDK loads on the first /mcp request: a server that is never asked for MCP does not pay for it.
+  let mcp: ReturnType<typeof loadMcp> | undefined;
+  const configuredOrigins = services.config.mcpAllowedOrigins.map((origin) => new URL(origin).hostname);
 
   // DNS-rebinding defence: a browser page may only reach /mcp from an allowed origin.
   app.use('/mcp', async function mcpOrigin(c, next) {
-    const rejected = originValidationResponse(c.req.raw, allowedOrigins);
+    const rejected = (await (mcp ??= loadMcp(tools, services, configuredOrigins))).originRejection(c.req.raw);
     if (rejected) return rejected;
     await next();
   });
@@ -40,6 +50,7 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
       profile: c.req.query('profile'),
     });
     const actor = c.var.actor;
+    const { handler } = await (mcp ??= loadMcp(tools, services, configuredOrigins));
     return handler.fetch(c.req.raw, { authInfo: { token: '', clientId: actor.id, scopes: [...actor.scopes], extra: { actor, options, requestId: c.var.requestId } } });
   });
 }

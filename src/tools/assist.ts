@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { defineTool, idField, pageInput, pageOf, paginate } from './define.ts';
 import { FlowyteError, notFound } from '../errors.ts';
-import { runAssist, type AssistRequest, type AssistSession } from '../runtime/assist/loop.ts';
-import { scaffold } from '../runtime/assist/scaffold.ts';
+import type { AssistRequest, AssistSession } from '../runtime/assist/loop.ts';
 import type { ToolContext } from './types.ts';
 import type { AssistThread } from '../store/assist.ts';
 
@@ -59,6 +58,8 @@ async function sessionOf(context: ToolContext): Promise<AssistSession> {
 }
 
 async function assist(context: ToolContext, request: AssistRequest) {
+  // The copilot loop (with the MCP server SDK it shares confirm summaries with) loads on first use.
+  const { runAssist } = await import('../runtime/assist/loop.ts');
   return runAssist(await sessionOf(context), request);
 }
 
@@ -180,6 +181,8 @@ export const scaffoldAgent = defineTool({
     if (!input.description && !input.url && !input.procedure) {
       throw new FlowyteError('validation_error', 'give a description, a url or a procedure (or several)', { errors: [{ field: 'description', message: 'or url or procedure is required' }] });
     }
+    // Loaded on first use, like the copilot loop it drives.
+    const { scaffold } = await import('../runtime/assist/scaffold.ts');
     return scaffold(await sessionOf(context), input);
   },
 });

@@ -4,10 +4,14 @@
  * fiction, so no real phone ever rings), with capabilities derived from the digits. Orders and
  * releases change nothing here: what this deployment owns is kept by the numbers store.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type * as PhoneNumbers from 'libphonenumber-js';
+import { lazyRequire } from '../../lazy-require.ts';
 import { FlowyteError } from '../../errors.ts';
 import { AREA_CODES, TOLL_FREE_PREFIXES, areaCodeInfo, isTollFreePrefix } from './area-codes.ts';
 import type { Carrier, CarrierNumber, NumberFeature, NumberQuery } from './carrier.ts';
+
+// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
+const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 const FIRST_LINE = 100;
 const LAST_LINE = 199;
@@ -90,7 +94,7 @@ export class SandboxCarrier implements Carrier {
 
   /** Any valid North American number can be brought over; the sandbox has no account to check it against. */
   async verifyImport(e164: string): Promise<CarrierNumber> {
-    const parsed = parsePhoneNumberFromString(e164);
+    const parsed = phoneNumbers().parsePhoneNumberFromString(e164);
     if (!parsed?.isValid() || parsed.countryCallingCode !== '1') {
       throw new FlowyteError('unprocessable', `the sandbox carrier routes North American (+1) numbers only, not ${e164}`, {
         errors: [{ field: 'e164', message: 'must be a +1 number on the sandbox carrier' }],

@@ -5,12 +5,7 @@
  */
 import { franc } from 'franc-min';
 import { iso6393To1 } from 'iso-639-3';
-
-/**
- * Replies with fewer letters than this are not judged: a short "OK, 9am." carries too few
- * trigrams to tell languages apart reliably, and names and numbers are the same in most.
- */
-export const MIN_LETTERS_TO_JUDGE = 20;
+import { MIN_LETTERS_TO_JUDGE } from './scenario.ts';
 
 // franc reports individual languages; these belong to macrolanguages that carry the ISO 639-1 code.
 const MACROLANGUAGE_OF: Record<string, string> = {

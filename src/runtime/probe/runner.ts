@@ -9,7 +9,6 @@ import type { ReceiptEvent } from '../../store/conversations.ts';
 import type { OwnedNumber } from '../../store/numbers.ts';
 import { FlowyteError } from '../../errors.ts';
 import { placeSandboxCall } from '../numbers/sandbox-call.ts';
-import { checkTurn, evaluateGates } from './gates.ts';
 import { failedGates, type GateLimits, type GateResults, type ProbeScenario, type ResolvedScenario, type TurnResult } from './scenario.ts';
 
 export interface ProbeOptions {
@@ -40,7 +39,9 @@ export function resolveScenario(scenario: ProbeScenario, served: ServedAgent): R
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Checks each turn as it is answered, then the gates over all of them. */
-function probeChecks(scenario: ResolvedScenario, limits: GateLimits, options: ProbeOptions) {
+async function probeChecks(scenario: ResolvedScenario, limits: GateLimits, options: ProbeOptions) {
+  // The gates' language detector (franc and its tables) loads with the first probe, not at start-up.
+  const { checkTurn, evaluateGates } = await import('./gates.ts');
   const turns: TurnResult[] = [];
   return {
     answered(index: number, reply: string, events: ReceiptEvent[], latencyMs: number): void {
@@ -67,9 +68,9 @@ export async function runProbe(
   options: ProbeOptions = {},
 ): Promise<ProbeOutcome> {
   const clock = options.clock ?? (() => performance.now());
+  const checks = await probeChecks(scenario, limits, options);
   const { conversation } = engine.start(served, { channel: 'chat', surface: 'probe', greet: true });
   options.onStart?.(conversation);
-  const checks = probeChecks(scenario, limits, options);
   try {
     for (const [index, script] of scenario.turns.entries()) {
       const started = clock();
@@ -108,7 +109,7 @@ export async function runPhoneProbe(
   options: ProbeOptions = {},
 ): Promise<ProbeOutcome> {
   const number = probeLine(services, orgId, agentId);
-  const checks = probeChecks(scenario, limits, options);
+  const checks = await probeChecks(scenario, limits, options);
   const call = await placeSandboxCall(
     services,
     orgId,

@@ -25,6 +25,13 @@ export interface ProbeScenario {
 /** A scenario whose language is settled. */
 export type ResolvedScenario = ProbeScenario & { language: string };
 
+/**
+ * Replies with fewer letters than this are not judged: a short "OK, 9am." carries too few
+ * trigrams to tell languages apart reliably, and names and numbers are the same in most.
+ * (Here, not in language.ts, so the probe tools can cite it without loading the detector.)
+ */
+export const MIN_LETTERS_TO_JUDGE = 20;
+
 export interface GateLimits {
   maxTurnLatencyMs: number;
 }

@@ -3,8 +3,9 @@
  * the model fills in, compiled to make sure it is one), and its type's execution config.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type AjvFormats from 'ajv-formats';
+import { lazyRequire } from '../../lazy-require.ts';
 import { FlowyteError } from '../../errors.ts';
 import { invalidField } from './kind.ts';
 import { SKILL_KINDS } from './kinds.ts';
@@ -27,8 +28,18 @@ export const SKILL_TYPES: readonly SkillType[] = (JSON.parse(readFileSync(CATALO
 }));
 export const SKILL_TYPE_NAMES = SKILL_TYPES.map((type) => type.skillType) as [string, ...string[]];
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats.default(ajv);
+// Ajv loads when the first parameters schema is compiled, not at every start.
+const ajvPackage = lazyRequire<typeof import('ajv')>('ajv');
+const formatsPackage = lazyRequire<typeof AjvFormats>('ajv-formats');
+let validators: Ajv | undefined;
+
+function ajv(): Ajv {
+  if (!validators) {
+    validators = new (ajvPackage().Ajv)({ strict: false, allErrors: true });
+    formatsPackage().default(validators);
+  }
+  return validators;
+}
 
 /** A compiled validator for a parameters schema, or a validation error naming the problem. */
 export function compileParameters(schema: Record<string, unknown>, field = 'parametersSchema'): ValidateFunction {
@@ -36,7 +47,7 @@ export function compileParameters(schema: Record<string, unknown>, field = 'para
     throw invalidField(field, 'must be a JSON Schema object: { "type": "object", "properties": { … } }');
   }
   try {
-    return ajv.compile(schema);
+    return ajv().compile(schema);
   } catch (error) {
     throw invalidField(field, `is not a valid JSON Schema: ${(error as Error).message}`);
   }

@@ -6,7 +6,7 @@ import { notFound } from '../../errors.ts';
 import { agentDraftShape } from '../../runtime/agent-schema.ts';
 import { probeLine, resolveScenario } from '../../runtime/probe/runner.ts';
 import { enqueueProbeRun } from '../../runtime/probe/job.ts';
-import { MIN_LETTERS_TO_JUDGE } from '../../runtime/probe/language.ts';
+import { MIN_LETTERS_TO_JUDGE } from '../../runtime/probe/scenario.ts';
 import { DEFAULT_GATE_LIMITS } from '../../runtime/probe/scenario.ts';
 import type { ProbeRunRecord } from '../../store/probes.ts';
 import type { ToolContext } from '../types.ts';

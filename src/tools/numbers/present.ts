@@ -1,5 +1,6 @@
 /** The public shapes of the numbers area: numbers owned, numbers for sale, and holds. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type * as PhoneNumbers from 'libphonenumber-js';
+import { lazyRequire } from '../../lazy-require.ts';
 import { z } from 'zod';
 import { notFound } from '../../errors.ts';
 import { NUMBER_FEATURES } from '../../runtime/numbers/carrier.ts';
@@ -7,6 +8,9 @@ import { holdState } from '../../runtime/numbers/orders.ts';
 import { RELAXABLE_FILTERS, type AvailableNumber } from '../../runtime/numbers/availability.ts';
 import type { NumberHold, OwnedNumber } from '../../store/numbers.ts';
 import type { ToolContext } from '../types.ts';
+
+// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
+const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 export const TOOLSET = 'numbers';
 
@@ -16,7 +20,7 @@ export const e164Field = (description: string) =>
     .string()
     .max(16)
     .refine((value) => {
-      const parsed = parsePhoneNumberFromString(value);
+      const parsed = phoneNumbers().parsePhoneNumberFromString(value);
       return parsed !== undefined && parsed.isValid() && parsed.number === value;
     }, 'must be a valid phone number in E.164 form, e.g. +14155550100')
     .describe(description);

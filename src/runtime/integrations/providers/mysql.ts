@@ -1,11 +1,15 @@
 /** MySQL and MariaDB, through the `mysql2` driver: the tables of the connected database. */
 import net from 'node:net';
-import mysql from 'mysql2/promise';
+import type * as Mysql from 'mysql2/promise';
+import { lazyRequire } from '../../../lazy-require.ts';
 import type { FieldType } from '../schema.ts';
 import type { CatalogTable, ErrorDescription, SqlEngine, SqlSession, SqlTarget } from './sql-engine.ts';
 import { script, type SetupScriptRequest, type SetupScripts } from './sql-scripts.ts';
 import { describeTransportError } from './sql-tls.ts';
 import { sqlProvider } from './sql-provider.ts';
+
+// The driver loads when a MySQL connection or script is first made, not at every start.
+const mysql = lazyRequire<typeof Mysql>('mysql2/promise');
 
 function normalizedType(dataType: string, columnType: string): FieldType {
   if (columnType === 'tinyint(1)' || dataType === 'bool' || dataType === 'boolean') return 'boolean';
@@ -29,7 +33,7 @@ function ssl(target: SqlTarget) {
 
 async function open(target: SqlTarget, options: Parameters<SqlEngine['open']>[1]): Promise<SqlSession> {
   const { credentials } = target;
-  const connection = await mysql.createConnection({
+  const connection = await mysql().createConnection({
     host: target.hostname,
     port: target.port,
     // The socket goes to the vetted address; the host name above is only for the certificate check.
@@ -51,7 +55,7 @@ async function open(target: SqlTarget, options: Parameters<SqlEngine['open']>[1]
       // Prepared statements when there are values; plain text for statements MySQL cannot prepare.
       const [result] = params.length ? await connection.execute({ sql, timeout }, params.map(wireValue) as never) : await connection.query({ sql, timeout });
       if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], rowCount: result.length };
-      const header = result as mysql.ResultSetHeader;
+      const header = result as Mysql.ResultSetHeader;
       return { rows: [], rowCount: header.affectedRows, insertId: header.insertId };
     },
     tlsProtocol() {
@@ -205,12 +209,12 @@ function describeError(error: unknown): ErrorDescription {
   return { kind: 'other', message: errno ? `the statement failed (error ${errno})` : 'the call failed' };
 }
 
-const quote = (identifier: string) => mysql.escapeId(identifier, true);
-const account = (user: string) => `${mysql.escape(user)}@'%'`;
+const quote = (identifier: string) => mysql().escapeId(identifier, true);
+const account = (user: string) => `${mysql().escape(user)}@'%'`;
 
 function setupScripts(request: SetupScriptRequest): SetupScripts {
   const { database, readOnlyUser, writeUser, tables } = request;
-  const password = mysql.escape(request.password);
+  const password = mysql().escape(request.password);
   const readOnly = script([
     "-- Run as an admin (mysql -u root -p). Narrow '%' to the address Flowyte connects from if you can.",
     '-- A login that can only read: SELECT on every table and view of the database, tables created later included.',

@@ -1,10 +1,14 @@
 /** PostgreSQL, through the `pg` driver: the `public` schema of the connected database. */
-import pg from 'pg';
+import type Pg from 'pg';
+import { lazyRequire } from '../../../lazy-require.ts';
 import type { FieldType } from '../schema.ts';
 import type { CatalogTable, ErrorDescription, SqlEngine, SqlSession } from './sql-engine.ts';
 import { script, type SetupScriptRequest, type SetupScripts } from './sql-scripts.ts';
 import { describeTransportError, tlsOptions } from './sql-tls.ts';
 import { sqlProvider } from './sql-provider.ts';
+
+// The driver loads when a PostgreSQL connection or script is first made, not at every start.
+const pg = lazyRequire<typeof Pg>('pg');
 
 const SCHEMA = 'public';
 const OID = { date: 1082, timestamp: 1114 };
@@ -12,7 +16,7 @@ const OID = { date: 1082, timestamp: 1114 };
 /** Dates and local timestamps stay the text the server sent (a Date would invent a time zone). */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === OID.date || oid === OID.timestamp ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === OID.date || oid === OID.timestamp ? (value: string) => value : pg().types.getTypeParser(oid, format)) as typeof Pg.types.getTypeParser,
 };
 
 function normalizedType(typeName: string, category: string): FieldType {
@@ -28,7 +32,8 @@ function normalizedType(typeName: string, category: string): FieldType {
 
 async function open(target: Parameters<SqlEngine['open']>[0], options: Parameters<SqlEngine['open']>[1]): Promise<SqlSession> {
   const { credentials } = target;
-  const client = new pg.Client({
+  const { Client } = pg();
+  const client = new Client({
     host: target.address,
     port: target.port,
     user: credentials.user,
@@ -168,12 +173,12 @@ function describeError(error: unknown): ErrorDescription {
   return { kind: 'other', message: code ? `the statement failed (SQLSTATE ${code})` : 'the call failed' };
 }
 
-const quote = (identifier: string) => pg.escapeIdentifier(identifier);
+const quote = (identifier: string) => pg().escapeIdentifier(identifier);
 
 function setupScripts(request: SetupScriptRequest): SetupScripts {
   const { database, readOnlyUser, writeUser, tables } = request;
   // escapeLiteral prefixes E-strings with a space.
-  const password = pg.escapeLiteral(request.password).trim();
+  const password = pg().escapeLiteral(request.password).trim();
   const readerGrants = (user: string) => [
     `GRANT CONNECT ON DATABASE ${quote(database)} TO ${quote(user)};`,
     `GRANT USAGE ON SCHEMA ${SCHEMA} TO ${quote(user)};`,
@@ -205,10 +210,10 @@ function setupScripts(request: SetupScriptRequest): SetupScripts {
           'BEGIN',
           '  FOR sequence_name IN',
           `    SELECT pg_get_serial_sequence(format('${SCHEMA}.%I', table_name), column_name) FROM information_schema.columns`,
-          `     WHERE table_schema = '${SCHEMA}' AND table_name IN (${tables.map((table) => pg.escapeLiteral(table)).join(', ')})`,
+          `     WHERE table_schema = '${SCHEMA}' AND table_name IN (${tables.map((table) => pg().escapeLiteral(table)).join(', ')})`,
           '  LOOP',
           '    IF sequence_name IS NOT NULL THEN',
-          `      EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', sequence_name, ${pg.escapeLiteral(writeUser)});`,
+          `      EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', sequence_name, ${pg().escapeLiteral(writeUser)});`,
           '    END IF;',
           '  END LOOP;',
           'END',

@@ -2,7 +2,11 @@
  * Dates and times in free text, via chrono: "next Tuesday at 3pm", "tomorrow", "March 14 at
  * 10:30". Relative phrases resolve against a reference instant, in the reference's UTC offset.
  */
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
+import { lazyRequire } from '../../../lazy-require.ts';
+
+// chrono takes ~200 ms to load: it loads on the first date extraction, not at start-up.
+const chrono = lazyRequire<typeof Chrono>('chrono-node');
 
 /** The instant relative dates resolve against, with the wall-clock offset it was written in. */
 export interface DateReference {
@@ -37,7 +41,7 @@ const pad = (value: number) => String(value).padStart(2, '0');
 export function extractDateMention(text: string, reference: DateReference): DateMention {
   const mention: DateMention = {};
   // forwardDate: "Friday" means the coming Friday, as a caller booking something means it.
-  const results = chrono.parse(text, { instant: reference.instant, timezone: reference.offsetMinutes }, { forwardDate: true });
+  const results = chrono().parse(text, { instant: reference.instant, timezone: reference.offsetMinutes }, { forwardDate: true });
   for (const result of results) {
     const start = result.start;
     if (!mention.date && (start.isCertain('day') || start.isCertain('weekday'))) {

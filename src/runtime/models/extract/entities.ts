@@ -2,20 +2,24 @@
  * Entity extractors over free text: phone, email, order id, ZIP, street address, number, enum,
  * yes/no and personal name. Each returns the first confident value or undefined — never a guess.
  */
-import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js';
+import type * as PhoneNumbers from 'libphonenumber-js';
+import { lazyRequire } from '../../../lazy-require.ts';
 import { isStopword, stem, stemSet } from './text.ts';
+
+// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
+const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 // A run that could be a phone number; libphonenumber decides whether it is one.
 const PHONE_CANDIDATE = /\+?\(?\d[\d\s().-]{7,}\d/g;
 
 /** The first phone number in the text, as E.164 (US by default). */
 export function extractPhone(text: string): string | undefined {
-  const valid = findPhoneNumbersInText(text, { defaultCountry: 'US' })[0];
+  const valid = phoneNumbers().findPhoneNumbersInText(text, { defaultCountry: 'US' })[0];
   if (valid) return valid.number.number;
   // Second pass for "possible" numbers: callers and testers use fictional 555 numbers that are
   // not "valid" in the numbering plan but are clearly meant as a phone number.
   for (const match of text.matchAll(PHONE_CANDIDATE)) {
-    const parsed = parsePhoneNumberFromString(match[0], 'US');
+    const parsed = phoneNumbers().parsePhoneNumberFromString(match[0], 'US');
     if (parsed?.isPossible()) return parsed.number;
   }
   return undefined;
