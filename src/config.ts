@@ -1,4 +1,4 @@
-/** All configuration, read from the environment once. Every variable is listed in the README. */
+/** All configuration, read from the environment once. Every variable is listed in docs/configuration.md. */
 import os from 'node:os';
 import path from 'node:path';
 

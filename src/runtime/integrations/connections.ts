@@ -26,7 +26,7 @@ export async function connect(services: Services, orgId: string, kind: string, c
   const provider = providerOf(kind);
   if (provider.auth === 'oauth') {
     if (!provider.oauth?.configured(services.config)) {
-      throw new FlowyteError('integration_unavailable', `${provider.name} needs this deployment's OAuth app: set its client id and secret (see the README), then connect again`);
+      throw new FlowyteError('integration_unavailable', `${provider.name} needs this deployment's OAuth app: set its client id and secret (see docs/configuration.md), then connect again`);
     }
     const state = randomBytes(32).toString('base64url');
     services.integrations.createOAuthState(orgId, kind, state, new Date(services.now().getTime() + OAUTH_STATE_MINUTES * 60_000).toISOString());

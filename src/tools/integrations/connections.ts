@@ -113,7 +113,7 @@ export const connectIntegration = defineTool({
     credentials: z
       .record(z.string().max(100), z.unknown())
       .optional()
-      .describe('For API-key and database providers: the credential fields the provider takes (see its page in the README). Omit for OAuth providers.'),
+      .describe('For API-key and database providers: the credential fields the provider takes (see docs/integrations.md). Omit for OAuth providers.'),
   }),
   output: z.object({
     kind: z.string().describe('The provider.'),

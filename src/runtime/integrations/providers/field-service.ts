@@ -21,7 +21,7 @@ import { graphqlOperations } from './graphql.ts';
 
 function endpointOf(context: ConnectionContext): GraphQLEndpoint {
   const url = context.services.config.fieldServiceUrl;
-  if (!url) throw new FlowyteError('integration_unavailable', 'this deployment has no field-service API: set FLOWYTE_FIELD_SERVICE_URL (see the README), then connect again');
+  if (!url) throw new FlowyteError('integration_unavailable', 'this deployment has no field-service API: set FLOWYTE_FIELD_SERVICE_URL (see docs/configuration.md), then connect again');
   return { url, headers: { authorization: `Bearer ${String(context.credentials.api_key)}` } };
 }
 
