@@ -1,4 +1,5 @@
 /** The MCP face: the registry as MCP tools (plus resources and prompts) for one authenticated caller. */
+import { PACKAGE_VERSION } from '../package-root.ts';
 import { randomUUID } from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -21,7 +22,7 @@ import { failure, success, type ToolCallResult } from './results.ts';
 import { fenceUntrusted } from './untrusted.ts';
 import { reportUnexpected } from '../logging.ts';
 
-export const SERVER_INFO = { name: 'flowyte', version: '0.1.0' };
+export const SERVER_INFO = { name: 'flowyte', version: PACKAGE_VERSION };
 
 export interface McpSession {
   tools: readonly Tool[];
