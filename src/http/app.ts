@@ -6,7 +6,8 @@ import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import { TOOLS, checkRegistry } from '../tools/index.ts';
 import { authenticate, type AppEnv } from './authenticate.ts';
-import { honoPath, limitBody, mountTools, openaiError } from './rest.ts';
+import { honoPath, limitBody, mountTools } from './rest.ts';
+import { openaiError, openaiPathMatcher } from './openai-errors.ts';
 import { cors } from 'hono/cors';
 import { buildOpenApi } from './openapi.ts';
 import { referencePage } from './reference-page.ts';
@@ -21,10 +22,10 @@ export interface AppOptions {
   tools?: readonly Tool[];
 }
 
-/** The one place an error becomes a response (headers already set on `c` are kept). */
 /**
- * The problem document for a failure. Routes in OpenAI's wire format also carry OpenAI's `error`
- * member, as plain JSON, because OpenAI clients only read error bodies of that type.
+ * The one place an error becomes a response (headers already set on `c` are kept): a problem
+ * document. Routes in OpenAI's wire format also carry OpenAI's `error` member, as plain JSON,
+ * because OpenAI clients only read error bodies of that type.
  */
 function problemResponse(c: Context<AppEnv>, error: unknown, openaiWire = false): Response {
   const problem = toProblem(error, c.req.path);
@@ -50,14 +51,14 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   });
   app.use('*', requestLog(services));
 
-  const openaiPaths = new Set(tools.filter((tool) => tool.http.wire === 'openai').map((tool) => `/api/v1${tool.http.path}`));
+  const isOpenaiPath = openaiPathMatcher(tools);
   app.onError((error, c) => {
     // A tool's failure was already reported by invokeTool (reportUnexpected reports one failure
     // once); this reports what fails outside a tool: a middleware, a route's own code.
     reportUnexpected(services.logger, error, { requestId: c.var.requestId, method: c.req.method, route: routeOf(c), path: c.req.path });
-    return problemResponse(c, error, openaiPaths.has(c.req.path));
+    return problemResponse(c, error, isOpenaiPath(c.req.path));
   });
-  app.notFound((c) => problemResponse(c, new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => problemResponse(c, new FlowyteError('not_found', `no route for ${c.req.method} ${c.req.path}`), isOpenaiPath(c.req.path)));
 
   app.get('/', (c) => c.json({ name: 'flowyte', api: '/api/v1', openapi: '/api/v1/openapi.json', docs: '/docs', mcp: '/mcp' }));
   app.get('/healthz', (c) => c.json({ ok: true }));

@@ -23,6 +23,37 @@ const problemSchema = {
   },
 };
 
+/** What OpenAI-wire routes answer on failure: the problem plus OpenAI's `error` member, as plain JSON. */
+const openaiProblemSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/Problem' },
+    {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          description: "OpenAI's error object, which OpenAI SDKs read.",
+          required: ['message', 'type', 'code', 'param'],
+          properties: {
+            message: { type: 'string', description: 'The detail.' },
+            type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'] },
+            code: { type: 'string', description: 'The problem code.' },
+            param: { type: ['string', 'null'], description: 'The first offending input field.' },
+          },
+        },
+      },
+    },
+  ],
+};
+
+/** The default (failure) response of an operation. */
+function failureResponse(tool: Tool) {
+  return tool.http.wire === 'openai'
+    ? { description: "A problem, in OpenAI's error shape too", content: { 'application/json': { schema: { $ref: '#/components/schemas/OpenAIProblem' } } } }
+    : { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+}
+
 function successBody(tool: Tool): JsonSchema {
   const data = jsonSchemaOf(tool.output, 'output');
   if (tool.http.wire === 'openai') return data;
@@ -94,7 +125,7 @@ function operation(tool: Tool): Record<string, unknown> {
         }),
     responses: {
       [String(tool.http.successStatus)]: success,
-      default: { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      default: failureResponse(tool),
     },
     security: [{ bearer: [] }],
     'x-flowyte-scope': tool.scope ?? null,
@@ -124,7 +155,7 @@ export function buildOpenApi(tools: readonly Tool[], baseUrl: string): Record<st
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A secret key (flowyte_sk_…), a dashboard session token, or a publishable key for widget calls.' },
       },
-      schemas: { Problem: problemSchema },
+      schemas: { Problem: problemSchema, OpenAIProblem: openaiProblemSchema },
     },
   };
 }

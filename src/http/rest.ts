@@ -2,13 +2,14 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { FlowyteError, toProblem, type ErrorCode, type Problem } from '../errors.ts';
+import { FlowyteError, toProblem, type ErrorCode } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
 import type { FileOutput } from '../tools/define.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
 import { fieldKinds, gatherInput } from './input.ts';
+import { openaiError } from './openai-errors.ts';
 
 /** Hono's `:param` form of a contract path such as /agents/{id}. */
 export function honoPath(path: string): string {
@@ -22,11 +23,6 @@ export function envelope(tool: Tool, data: unknown): Record<string, unknown> {
     return { success: true, data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore };
   }
   return { success: true, data };
-}
-
-/** OpenAI's error member for a problem, so OpenAI clients read our failures as their own. */
-export function openaiError(problem: Problem): { message: string; type: string; code: string; param: string | null } {
-  return { message: problem.detail, type: problem.code, code: problem.code, param: problem.errors?.[0]?.field ?? null };
 }
 
 /** Whether this request of a streaming tool is answered with SSE. */

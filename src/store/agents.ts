@@ -140,6 +140,14 @@ export class AgentStore {
     return toPage(rows.map(toAgent), page.limit);
   }
 
+  /** Every live (published, not deleted) agent of the org, oldest first, unpaged (OpenAI's model list has no pages). */
+  listPublished(orgId: string): AgentRecord[] {
+    const rows = this.db
+      .prepare(`${AGENT_SELECT} WHERE a.org_id = ? AND a.deleted_at IS NULL AND a.published_version_id IS NOT NULL ORDER BY a.id`)
+      .all(orgId) as AgentRow[];
+    return rows.map(toAgent);
+  }
+
   /**
    * Read-modify-write the draft atomically. With `expectedVersion`, a draft that has moved on is a
    * conflict and nothing is written.

@@ -17,6 +17,7 @@ import {
 import { getWidgetBootstrap, getWidgetConfig, getWidgetEmbed, replaceWidgetConfig } from './widget.ts';
 import { createChatSession, endChatSession, getChatSession, listChatMessages, sendChatMessage } from './chat/sessions.ts';
 import { createChatCompletion } from './chat/completions.ts';
+import { listModels, retrieveModel } from './chat/models.ts';
 import { createVisitorToken, createWidgetSession, listWidgetMessages, sendWidgetMessage } from './chat/widget-sessions.ts';
 import { createTalkToken, simulateAgent } from './agents/testing.ts';
 import { getProbeRun, startProbeRun, streamProbeRun } from './agents/probes.ts';
@@ -81,7 +82,7 @@ const ALL_TOOLS: readonly Tool[] = [
   listPlaybooks, createPlaybook, getPlaybook, updatePlaybook, deletePlaybook, getPlaybookGraph, replacePlaybookGraph,
   listVariables, annotateVariable, updateVariableAnnotation, deleteVariableAnnotation,
   getGuardrails, replaceGuardrails, patchGuardrails, getCallerVerification, replaceCallerVerification,
-  createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion,
+  createChatSession, getChatSession, listChatMessages, sendChatMessage, endChatSession, createChatCompletion, listModels, retrieveModel,
   getAgentAnalytics, getAgentAnalyticsTimeseries, getAnalyticsTimeseries, getAnalyticsOverview, getAnalyticsByAgent,
   listConversations, getConversation, getConversationTranscript, getConversationReceipt, getConversationAudio, listAgentCalls,
   listTopics, listTopicConversations, listKnowledgeGaps, updateKnowledgeGap,

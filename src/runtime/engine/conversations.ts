@@ -11,7 +11,7 @@ import { compileCurrent, type CompiledConfig } from '../compile.ts';
 import { searchKnowledge } from '../knowledge/retrieval.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { receiptEvent, type EventSink } from './events.ts';
-import { runTurn, type TurnEnvironment } from './turn.ts';
+import { runTurn, type ModelUsage, type TurnEnvironment } from './turn.ts';
 import { runSkill } from '../skills/executors.ts';
 import { geocoderFor } from '../geo/geocoder.ts';
 import { createMailer } from '../email/mailer.ts';
@@ -45,6 +45,8 @@ export interface TurnOutcome {
   userMessage: MessageRecord;
   reply: MessageRecord;
   events: ReceiptEvent[];
+  /** Tokens the language model reported, when one answered. */
+  usage?: ModelUsage;
 }
 
 /** How many earlier messages the model sees each turn. */
@@ -167,7 +169,7 @@ export class ConversationEngine {
       const { orgId, agentId, id } = conversation;
       chargeUsage(this.services, { orgId, agentId, conversationId: id, channel: 'chat', kind: 'chat_message', quantity: 1 }, { idempotencyKey: `reply:${reply.id}` });
     }
-    return { userMessage, reply, events: result.events };
+    return { userMessage, reply, events: result.events, usage: result.usage };
   }
 
   /** Extra events outside a model turn (call control, handoff), kept in the receipt. */

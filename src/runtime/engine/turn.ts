@@ -48,10 +48,18 @@ export interface TurnRequest {
   signal?: AbortSignal;
 }
 
+/** Tokens the language model reported for a turn, over all its steps. */
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface TurnResult {
   reply: string;
   /** This turn's receipt events, in order (the `token` deltas are not among them). */
   events: ReceiptEvent[];
+  /** What the model reported; absent when no model answered (a refusal, a scripted step) or it reported nothing. */
+  usage?: ModelUsage;
 }
 
 const FALLBACK_REPLY = "I'm sorry, I can't help with that right now. I can take a message or connect you with someone.";
@@ -159,6 +167,8 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
     if (request.signal?.aborted) throw new FlowyteError('internal_error', 'the turn was cancelled', { cause: failure });
     throw new FlowyteError('model_error', 'the language model did not answer; try again', { cause: failure });
   }
+  const { inputTokens, outputTokens } = await result.totalUsage;
+  const usage = inputTokens !== undefined && outputTokens !== undefined ? { inputTokens, outputTokens } : undefined;
   reply = reply.trim();
   let kind = lastDecision === 'fallback' ? 'fallback' : 'reply';
   if (reask && !reply.includes(reask)) {
@@ -179,7 +189,7 @@ export async function runTurn(environment: TurnEnvironment, request: TurnRequest
   }
   // A fallback (the model could not answer) is its own kind: observe counts them as knowledge gaps.
   record('agent_message', { text: reply, kind });
-  return { reply, events };
+  return { reply, events, usage };
 }
 
 /**
