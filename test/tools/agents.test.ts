@@ -34,6 +34,16 @@ describe('create_agent', () => {
     expect(agent.languages).toEqual(['es', 'en']);
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('rejects a field named %s, which only the prototype chain has', async (field) => {
+    // Sent as raw JSON: JSON.parse makes even "__proto__" an own field of the body.
+    const response = await platform.request('POST', '/agents', { body: `{"name":"x","${field}":{"greeting":"inherited"}}` });
+    expect(response.status).toBe(400);
+    expect((await body(response)).errors).toEqual([{ field, message: 'is not a field of create_agent' }]);
+    const list = await platform.request('GET', `/agents?${field}=1`);
+    expect(list.status).toBe(400);
+    expect((await body(list)).errors).toEqual([{ field, message: 'is not a field of list_agents' }]);
+  });
+
   it('rejects an invalid handoff destination and a bad timezone with field errors', async () => {
     const response = await platform.request('POST', '/agents', {
       body: {
