@@ -60,6 +60,39 @@ describe('create_agent', () => {
       'handoffConfig.transferDestination',
     ]);
   });
+
+  it('saves 10-digit US transfer numbers in E.164, as a transfer skill does', async () => {
+    const agent = await createAgent({
+      handoffConfig: { transferDestination: '4155550100', transferRules: [{ label: 'Billing', when: 'billing', destination: '(415) 555-0111' }] },
+      afterHours: { number: '415 555 0122' },
+    });
+    expect(agent.handoffConfig).toMatchObject({ transferDestination: '+14155550100', transferRules: [{ destination: '+14155550111' }] });
+    expect(agent.afterHours.number).toBe('+14155550122');
+    const updated = await platform.request('PATCH', `/agents/${agent.id}`, { body: { afterHours: { number: '4155550133' } } });
+    expect((await body(updated)).data.afterHours.number).toBe('+14155550133');
+    const stored = (await body(await platform.request('GET', `/agents/${agent.id}`))).data;
+    expect(stored).toMatchObject({ handoffConfig: { transferDestination: '+14155550100' }, afterHours: { number: '+14155550133' } });
+    const sip = await createAgent({ handoffConfig: { transferDestination: 'sip:desk@pbx.example' } });
+    expect(sip.handoffConfig.transferDestination).toBe('sip:desk@pbx.example');
+  });
+
+  it('refuses transfer numbers that cannot be parsed, naming each field', async () => {
+    const response = await platform.request('POST', '/agents', {
+      body: {
+        name: 'X',
+        handoffConfig: { transferDestination: '12345', transferRules: [{ label: 'Billing', when: 'billing', destination: 'ring ring' }] },
+        afterHours: { number: '555' },
+      },
+    });
+    expect(response.status).toBe(400);
+    const problem = await body(response);
+    expect(problem.code).toBe('validation_error');
+    expect(problem.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'afterHours.number',
+      'handoffConfig.transferDestination',
+      'handoffConfig.transferRules.0.destination',
+    ]);
+  });
 });
 
 describe('list_agents', () => {
