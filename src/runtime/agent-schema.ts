@@ -134,13 +134,13 @@ export const agentDraftShape = {
   name: text(120).min(1).describe('Display name of the agent.'),
   description: text(2000).default('').describe('Internal note on what this agent is for.'),
   persona: personaSchema.default({ role: '', goals: [], neverDo: [], tone: '' }),
-  primaryLanguage: languageCode.default('en').describe('BCP-47 code of the language the agent opens in.'),
+  primaryLanguage: languageCode.default('en').describe('BCP-47 code of the language the agent opens in; a language of GET /meta/languages.'),
   languages: z
     .array(languageCode.describe('A BCP-47 language code.'))
     .min(1)
     .max(50)
     .optional()
-    .describe('Languages the agent may mirror; defaults to just the primary language.'),
+    .describe('Languages the agent may mirror, each of GET /meta/languages; defaults to just the primary language.'),
   greeting: text(1000).default('').describe('First thing the agent says.'),
   voiceMap: z
     .record(languageCode, z.string().max(100).describe('A voice id from the catalog.'))

@@ -61,6 +61,24 @@ describe('create_agent', () => {
     ]);
   });
 
+  it('returns 422 for languages outside the catalog, naming each field', async () => {
+    const response = await platform.request('POST', '/agents', { body: { name: 'X', primaryLanguage: 'tlh', languages: ['en', 'xx'] } });
+    expect(response.status).toBe(422);
+    expect(await body(response)).toMatchObject({
+      code: 'unprocessable',
+      errors: [
+        { field: 'primaryLanguage', message: expect.stringContaining('/meta/languages') },
+        { field: 'languages.1', message: expect.stringContaining('/meta/languages') },
+      ],
+    });
+    const agent = await createAgent({ primaryLanguage: 'pt-BR', languages: ['fil'] });
+    expect(agent.languages).toEqual(['pt-BR', 'fil']);
+    const update = await platform.request('PATCH', `/agents/${agent.id}`, { body: { primaryLanguage: 'xx' } });
+    expect(update.status).toBe(422);
+    expect((await body(update)).errors).toEqual([{ field: 'primaryLanguage', message: expect.any(String) }]);
+    expect((await body(await platform.request('GET', `/agents/${agent.id}`))).data).toMatchObject({ primaryLanguage: 'pt-BR', version: 1 });
+  });
+
   it('saves 10-digit US transfer numbers in E.164, as a transfer skill does', async () => {
     const agent = await createAgent({
       handoffConfig: { transferDestination: '4155550100', transferRules: [{ label: 'Billing', when: 'billing', destination: '(415) 555-0111' }] },
