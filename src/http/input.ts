@@ -64,23 +64,27 @@ async function readMultipart(c: Context): Promise<Record<string, unknown>> {
   };
 }
 
-/** Everything the request says, as one object for the tool's input schema. */
+/**
+ * Everything the request says, as one object for the tool's input schema. Built from entries so
+ * that a field named `__proto__` stays an own field (and fails the unknown-field check) instead of
+ * replacing the object's prototype, as assignment would.
+ */
 export async function gatherInput(c: Context, tool: Tool, kinds: Map<string, FieldKind>): Promise<Record<string, unknown>> {
-  const input: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   if (tool.http.multipart && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) {
-    Object.assign(input, await readMultipart(c));
+    entries.push(...Object.entries(await readMultipart(c)));
   } else if (tool.http.method === 'GET' || tool.http.method === 'DELETE') {
     for (const [name, values] of Object.entries(c.req.queries())) {
       const kind = kinds.get(name);
-      input[name] = kind === 'array' ? values.flatMap((value) => value.split(',')) : coerce(values.at(-1) ?? '', kind);
+      entries.push([name, kind === 'array' ? values.flatMap((value) => value.split(',')) : coerce(values.at(-1) ?? '', kind)]);
     }
   } else {
-    Object.assign(input, await readBody(c, tool.http.arrayBody));
+    entries.push(...Object.entries(await readBody(c, tool.http.arrayBody)));
   }
-  for (const name of tool.pathParams) input[name] = c.req.param(name);
+  for (const name of tool.pathParams) entries.push([name, c.req.param(name)]);
   const ifMatch = c.req.header('if-match');
-  if (tool.flags.ifMatch && ifMatch !== undefined) input.ifMatch = ifMatch;
+  if (tool.flags.ifMatch && ifMatch !== undefined) entries.push(['ifMatch', ifMatch]);
   const idempotencyKey = c.req.header('idempotency-key');
-  if (tool.flags.idempotencyKey && idempotencyKey !== undefined) input.idempotencyKey = idempotencyKey;
-  return input;
+  if (tool.flags.idempotencyKey && idempotencyKey !== undefined) entries.push(['idempotencyKey', idempotencyKey]);
+  return Object.fromEntries(entries);
 }

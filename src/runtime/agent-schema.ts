@@ -1,5 +1,6 @@
 /** The agent's draft: every field a builder edits, validated once here for every face. */
 import { z } from 'zod';
+import { TRANSFER_DESTINATION_RULE, transferDestinationOf } from './transfer-destination.ts';
 
 const text = (max: number) => z.string().max(max);
 
@@ -8,11 +9,13 @@ const languageCode = z
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP-47 language code such as "en" or "pt-BR"')
   .max(35);
 
+// Saved the way a transfer skill's destination is: E.164, a 10-digit US number normalized.
 const phoneOrSip = z
   .string()
   .min(3)
   .max(200)
-  .regex(/^(\+[1-9]\d{6,14}|sips?:[^\s]+)$/, 'must be an E.164 number (+14155550100) or a sip: URI');
+  .refine((value) => transferDestinationOf(value) !== null, TRANSFER_DESTINATION_RULE)
+  .overwrite((value) => transferDestinationOf(value) ?? value);
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (24-hour)');
 
@@ -49,13 +52,13 @@ export const personaSchema = z
 export const transferRuleSchema = z.object({
   label: text(100).min(1).describe('Short name of the rule, e.g. "Billing".'),
   when: text(500).min(1).describe('Plain-language situation the agent matches against.'),
-  destination: phoneOrSip.describe('Where to transfer when the rule matches.'),
+  destination: phoneOrSip.describe('Where to transfer when the rule matches: a phone number, saved in E.164, or a sip: URI.'),
 });
 
 export const handoffConfigSchema = z
   .object({
     warm: z.boolean().default(false).describe('Summarize the caller and reason to the receiver before connecting.'),
-    transferDestination: phoneOrSip.nullable().default(null).describe('Default destination when no rule matches.'),
+    transferDestination: phoneOrSip.nullable().default(null).describe('Default destination when no rule matches: a phone number, saved in E.164, or a sip: URI.'),
     transferRules: z
       .array(transferRuleSchema.describe('One transfer-by-context rule.'))
       .max(50)
@@ -107,7 +110,7 @@ export const businessHoursSchema = z
 export const afterHoursSchema = z
   .object({
     allowHumanTransfer: z.boolean().default(false).describe('Allow transfers to a person while closed (off by default).'),
-    number: phoneOrSip.nullable().default(null).describe('Where after-hours transfers go.'),
+    number: phoneOrSip.nullable().default(null).describe('Where after-hours transfers go: a phone number, saved in E.164, or a sip: URI.'),
     message: text(1000).default('').describe('What the agent says about being closed.'),
     urgentWhen: z
       .array(text(100).min(1).describe('A word or phrase.'))
@@ -131,13 +134,13 @@ export const agentDraftShape = {
   name: text(120).min(1).describe('Display name of the agent.'),
   description: text(2000).default('').describe('Internal note on what this agent is for.'),
   persona: personaSchema.default({ role: '', goals: [], neverDo: [], tone: '' }),
-  primaryLanguage: languageCode.default('en').describe('BCP-47 code of the language the agent opens in.'),
+  primaryLanguage: languageCode.default('en').describe('BCP-47 code of the language the agent opens in; a language of GET /meta/languages.'),
   languages: z
     .array(languageCode.describe('A BCP-47 language code.'))
     .min(1)
     .max(50)
     .optional()
-    .describe('Languages the agent may mirror; defaults to just the primary language.'),
+    .describe('Languages the agent may mirror, each of GET /meta/languages; defaults to just the primary language.'),
   greeting: text(1000).default('').describe('First thing the agent says.'),
   voiceMap: z
     .record(languageCode, z.string().max(100).describe('A voice id from the catalog.'))

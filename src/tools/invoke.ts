@@ -67,9 +67,10 @@ export function parseInput(tool: Tool, raw: unknown): Record<string, unknown> {
   const parsed = tool.input.safeParse(raw ?? {});
   // A misspelt field must not be silently ignored: unknown top-level fields are errors too, except
   // for the few tools whose contract is to ignore them (a loose schema, e.g. OpenAI's request shape).
+  // Own fields of the shape only: `in` would also accept `constructor`, `toString`, `__proto__`.
   const strict = tool.input.def.catchall === undefined;
   const unknown =
-    strict && raw && typeof raw === 'object' ? Object.keys(raw).filter((field) => !(field in tool.input.shape)) : [];
+    strict && raw && typeof raw === 'object' ? Object.keys(raw).filter((field) => !Object.hasOwn(tool.input.shape, field)) : [];
   if (parsed.success && unknown.length === 0) return parsed.data as Record<string, unknown>;
   const errors = [
     ...(parsed.success ? [] : fieldErrors(parsed.error)),

@@ -23,6 +23,12 @@ const languageMatrixSchema = z.object({
 });
 
 const languageMatrix = languageMatrixSchema.parse(JSON.parse(fs.readFileSync(LANGUAGES_FILE, 'utf8')));
+const catalogLanguages = new Set(languageMatrix.languages.map((language) => language.code));
+
+/** Whether a BCP-47 code names a language of the catalog (/meta/languages); a region such as pt-BR goes with its language. */
+export function isCatalogLanguage(code: string): boolean {
+  return catalogLanguages.has(code) || catalogLanguages.has(code.split('-')[0]!);
+}
 
 export const getAccount = defineTool({
   name: 'get_account',

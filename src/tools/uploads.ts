@@ -16,7 +16,9 @@ export const uploadFile = defineTool({
   input: z.object({
     filename: z.string().min(1).max(255).describe('File name, with its extension (it helps to tell the format).'),
     contentType: z.string().max(255).default('application/octet-stream').describe('MIME type, e.g. application/pdf.'),
-    contentBase64: z.string().min(1).max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4096).describe('The file, base64-encoded.'),
+    // No maxLength here: a schema limit would answer 400, and a file too big is a 413 file_too_large,
+    // checked once decoded (the route's body limit bounds what reaches this far).
+    contentBase64: z.string().min(1).describe('The file, base64-encoded; at most 25 MB once decoded.'),
   }),
   output: z.object({
     file_id: z.string().describe('Pass this to add_knowledge_source.'),

@@ -34,6 +34,16 @@ describe('create_agent', () => {
     expect(agent.languages).toEqual(['es', 'en']);
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('rejects a field named %s, which only the prototype chain has', async (field) => {
+    // Sent as raw JSON: JSON.parse makes even "__proto__" an own field of the body.
+    const response = await platform.request('POST', '/agents', { body: `{"name":"x","${field}":{"greeting":"inherited"}}` });
+    expect(response.status).toBe(400);
+    expect((await body(response)).errors).toEqual([{ field, message: 'is not a field of create_agent' }]);
+    const list = await platform.request('GET', `/agents?${field}=1`);
+    expect(list.status).toBe(400);
+    expect((await body(list)).errors).toEqual([{ field, message: 'is not a field of list_agents' }]);
+  });
+
   it('rejects an invalid handoff destination and a bad timezone with field errors', async () => {
     const response = await platform.request('POST', '/agents', {
       body: {
@@ -48,6 +58,57 @@ describe('create_agent', () => {
     expect(problem.errors.map((error: { field: string }) => error.field).sort()).toEqual([
       'businessHours.timezone',
       'handoffConfig.transferDestination',
+    ]);
+  });
+
+  it('returns 422 for languages outside the catalog, naming each field', async () => {
+    const response = await platform.request('POST', '/agents', { body: { name: 'X', primaryLanguage: 'tlh', languages: ['en', 'xx'] } });
+    expect(response.status).toBe(422);
+    expect(await body(response)).toMatchObject({
+      code: 'unprocessable',
+      errors: [
+        { field: 'primaryLanguage', message: expect.stringContaining('/meta/languages') },
+        { field: 'languages.1', message: expect.stringContaining('/meta/languages') },
+      ],
+    });
+    const agent = await createAgent({ primaryLanguage: 'pt-BR', languages: ['fil'] });
+    expect(agent.languages).toEqual(['pt-BR', 'fil']);
+    const update = await platform.request('PATCH', `/agents/${agent.id}`, { body: { primaryLanguage: 'xx' } });
+    expect(update.status).toBe(422);
+    expect((await body(update)).errors).toEqual([{ field: 'primaryLanguage', message: expect.any(String) }]);
+    expect((await body(await platform.request('GET', `/agents/${agent.id}`))).data).toMatchObject({ primaryLanguage: 'pt-BR', version: 1 });
+  });
+
+  it('saves 10-digit US transfer numbers in E.164, as a transfer skill does', async () => {
+    const agent = await createAgent({
+      handoffConfig: { transferDestination: '4155550100', transferRules: [{ label: 'Billing', when: 'billing', destination: '(415) 555-0111' }] },
+      afterHours: { number: '415 555 0122' },
+    });
+    expect(agent.handoffConfig).toMatchObject({ transferDestination: '+14155550100', transferRules: [{ destination: '+14155550111' }] });
+    expect(agent.afterHours.number).toBe('+14155550122');
+    const updated = await platform.request('PATCH', `/agents/${agent.id}`, { body: { afterHours: { number: '4155550133' } } });
+    expect((await body(updated)).data.afterHours.number).toBe('+14155550133');
+    const stored = (await body(await platform.request('GET', `/agents/${agent.id}`))).data;
+    expect(stored).toMatchObject({ handoffConfig: { transferDestination: '+14155550100' }, afterHours: { number: '+14155550133' } });
+    const sip = await createAgent({ handoffConfig: { transferDestination: 'sip:desk@pbx.example' } });
+    expect(sip.handoffConfig.transferDestination).toBe('sip:desk@pbx.example');
+  });
+
+  it('refuses transfer numbers that cannot be parsed, naming each field', async () => {
+    const response = await platform.request('POST', '/agents', {
+      body: {
+        name: 'X',
+        handoffConfig: { transferDestination: '12345', transferRules: [{ label: 'Billing', when: 'billing', destination: 'ring ring' }] },
+        afterHours: { number: '555' },
+      },
+    });
+    expect(response.status).toBe(400);
+    const problem = await body(response);
+    expect(problem.code).toBe('validation_error');
+    expect(problem.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'afterHours.number',
+      'handoffConfig.transferDestination',
+      'handoffConfig.transferRules.0.destination',
     ]);
   });
 });

@@ -329,6 +329,24 @@ describe('upload_file', () => {
     expect(platform.services.db.prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
   });
 
+  it('refuses a file just past the base64 length a schema limit would allow with 413, not 400', async () => {
+    platform = await createKnowledgePlatform();
+    // 8 KB over 25 MB: base64 longer than 4/3 of the limit plus slack, yet under the route's body limit.
+    const big = Buffer.alloc(25 * 1024 * 1024 + 8192, 97);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(big)], { type: 'text/plain' }), 'big.txt');
+    const multipart = await platform.app.request('/api/v1/uploads', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}` },
+      body: form,
+    });
+    expect(multipart.status).toBe(413);
+    expect((await body(multipart)).code).toBe('file_too_large');
+    const json = await platform.request('POST', '/uploads', { body: { filename: 'big.txt', contentBase64: big.toString('base64') } });
+    expect(json.status).toBe(413);
+    expect((await body(json)).code).toBe('file_too_large');
+  });
+
   it('collects unattached uploads after their TTL: then file_expired, while an unknown id is not_found', async () => {
     let clock = new Date('2026-03-01T10:00:00Z');
     platform = await createKnowledgePlatform({ uploadTtlHours: 24 }, () => clock);

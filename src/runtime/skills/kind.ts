@@ -1,6 +1,4 @@
 /** What the skill kinds share: the call shape, outcomes, and checks of common settings. */
-import type * as PhoneNumbers from 'libphonenumber-js';
-import { lazyRequire } from '../../lazy-require.ts';
 import { z } from 'zod';
 import type { CompiledConfig, CompiledSkill } from '../compile.ts';
 import type { ConversationRecord } from '../../store/conversations.ts';
@@ -9,9 +7,7 @@ import type { Mailer } from '../email/mailer.ts';
 import type { Geocoder } from '../geo/geocoder.ts';
 import { FlowyteError } from '../../errors.ts';
 import type { ConnectionContext, IntegrationProvider } from '../integrations/provider.ts';
-
-// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
-const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
+import { TRANSFER_DESTINATION_RULE, transferDestinationOf } from '../transfer-destination.ts';
 
 export interface SkillCall {
   skill: CompiledSkill;
@@ -69,10 +65,9 @@ export function invalidField(field: string, message: string): FlowyteError {
 
 /** A phone number or SIP URI in the form transfers use: E.164, with 10-digit US numbers normalized. */
 export function normalizeDestination(value: string, field: string): string {
-  if (/^sips?:\S+$/.test(value)) return value;
-  const parsed = phoneNumbers().parsePhoneNumberFromString(value, 'US');
-  if (!parsed?.isPossible()) throw invalidField(field, 'must be a phone number (E.164 such as +14155550100, or a 10-digit US number) or a sip: URI');
-  return parsed.number;
+  const destination = transferDestinationOf(value);
+  if (destination === null) throw invalidField(field, TRANSFER_DESTINATION_RULE);
+  return destination;
 }
 
 /** Request headers an operator sets (stored, used, never shown again). */

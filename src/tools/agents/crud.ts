@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { defineTool, deletedOutput, idField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
 import { agentDraftSchema, agentDraftShape, normalizeDraft } from '../../runtime/agent-schema.ts';
-import { FlowyteError, notFound } from '../../errors.ts';
+import { FlowyteError, notFound, type FieldError } from '../../errors.ts';
+import { isCatalogLanguage } from '../meta.ts';
 import { writeTransaction } from '../../store/db.ts';
 import { loadAgent, parseIfMatch, presentAgent, agentSchema, versionConflict } from './present.ts';
 
@@ -15,6 +16,18 @@ const updateShape = Object.fromEntries(
     return [field, (bare as z.ZodType).optional().describe(schema.description ?? bare.description ?? field)];
   }),
 ) as { [K in keyof typeof agentDraftShape]: z.ZodOptional<z.ZodType<z.output<(typeof agentDraftShape)[K]>>> };
+
+/** Fail with 422 unless the languages a request sets are in the language catalog (/meta/languages). */
+function checkLanguages(fields: { primaryLanguage?: string; languages?: string[] }): void {
+  const message = 'is not a language of the catalog (GET /meta/languages)';
+  const errors: FieldError[] = [
+    ...(fields.primaryLanguage === undefined || isCatalogLanguage(fields.primaryLanguage) ? [] : [{ field: 'primaryLanguage', message }]),
+    ...(fields.languages ?? []).flatMap((code, index) => (isCatalogLanguage(code) ? [] : [{ field: `languages.${index}`, message }])),
+  ];
+  if (errors.length) {
+    throw new FlowyteError('unprocessable', errors.map((error) => `${error.field} ${message}`).join('; ').slice(0, 500), { errors });
+  }
+}
 
 export const listAgents = defineTool({
   name: 'list_agents',
@@ -49,7 +62,10 @@ export const createAgent = defineTool({
   toolset: 'agents',
   input: agentDraftSchema,
   output: agentSchema,
-  execute: async (input, context) => presentAgent(context.services, context.services.agents.create(context.org.id, normalizeDraft(input))),
+  execute: async (input, context) => {
+    checkLanguages(input);
+    return presentAgent(context.services, context.services.agents.create(context.org.id, normalizeDraft(input)));
+  },
 });
 
 export const getAgent = defineTool({
@@ -79,6 +95,7 @@ export const updateAgent = defineTool({
   execute: async (input, context) => {
     const { id, ifMatch, ...changes } = input;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    checkLanguages(defined);
     const result = context.services.agents.updateDraft(context.org.id, id, parseIfMatch(ifMatch), (draft) =>
       normalizeDraft(agentDraftSchema.parse({ ...draft, ...defined })),
     );
