@@ -6,6 +6,7 @@ import { createApp } from '../src/http/app.ts';
 import { SECRET_KEY_SCOPES, type Scope } from '../src/auth/scopes.ts';
 import type { Bootstrap } from '../src/store/credentials.ts';
 import type { Tool } from '../src/tools/types.ts';
+import type { Problem } from '../src/errors.ts';
 import { TOOLS } from '../src/tools/index.ts';
 import { buildMcpServer } from '../src/mcp/server.ts';
 import { DEFAULT_MCP_OPTIONS, type McpOptions } from '../src/mcp/selection.ts';
@@ -79,6 +80,27 @@ export async function connectMcp(
   const client = new Client({ name: 'flowyte-test', version: '1.0.0' }, { capabilities: options.elicitation ? { elicitation: { form: {} } } : {} });
   await client.connect(clientTransport);
   return client;
+}
+
+/** A tool result as either MCP client line (SDK 1.x or 2.x) returns it. */
+export interface McpToolResult {
+  isError?: boolean;
+  content?: unknown;
+  structuredContent?: unknown;
+}
+
+/**
+ * The problem document of an MCP `isError` result: its text content, as JSON. Throws (failing the
+ * test) when the result is not an error, carries structuredContent, or its text is not a problem.
+ */
+export function problemOf(result: McpToolResult): Problem {
+  if (result.isError !== true) throw new Error(`not an isError result: ${JSON.stringify(result)}`);
+  if (result.structuredContent !== undefined) throw new Error(`an isError result with structuredContent: ${JSON.stringify(result)}`);
+  const blocks = Array.isArray(result.content) ? (result.content as { type: string; text?: string }[]) : [];
+  const text = blocks.find((block) => block.type === 'text')?.text;
+  const problem = text === undefined ? undefined : (JSON.parse(text) as Problem);
+  if (typeof problem?.code !== 'string') throw new Error(`an isError result without a problem document: ${JSON.stringify(result)}`);
+  return problem;
 }
 
 /** The JSON body of a response. */

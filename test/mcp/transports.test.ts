@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
+import { body, createPlatform, problemOf, quietLogger, type Platform } from '../helpers.ts';
 import { listen, type Listening } from '../fixtures/listen.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -50,7 +50,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(result.structuredContent).toEqual(agent);
     const otherOrg = await connect({ token: platform.orgB.apiKey.secret });
     const hidden = await otherOrg.callTool({ name: 'get_agent', arguments: { id: agent.id } });
-    expect((hidden.structuredContent as { code: string }).code).toBe('not_found');
+    expect(problemOf(hidden).code).toBe('not_found');
     await client.close();
     await otherOrg.close();
   });
@@ -83,7 +83,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Delete me' } }))).data;
     const client = await connect({ elicitation: true });
     const first = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } });
-    const confirmationId = (first.structuredContent as { confirmationId: string }).confirmationId;
+    const confirmationId = problemOf(first).confirmationId;
     expect(confirmationId).toMatch(/^cfm_/);
     const done = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id, confirmationId } });
     expect(done.structuredContent).toEqual({ id: agent.id, deleted: true });
