@@ -9,6 +9,7 @@ import type { Tool } from '../src/tools/types.ts';
 import type { Problem } from '../src/errors.ts';
 import { TOOLS } from '../src/tools/index.ts';
 import { buildMcpServer } from '../src/mcp/server.ts';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { DEFAULT_MCP_OPTIONS, type McpOptions } from '../src/mcp/selection.ts';
 import { resolveActor } from '../src/auth/actor.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from './support/chat-completions-server.ts';
@@ -62,19 +63,28 @@ export function createPlatform(overrides: Partial<Config> = {}, tools: readonly 
   };
 }
 
-/** A real MCP client connected in memory to the server a token would get. */
-export async function connectMcp(
-  platform: Platform,
-  options: { token?: string; mcp?: Partial<McpOptions>; elicitation?: boolean; tools?: readonly Tool[] } = {},
-): Promise<Client> {
+export interface McpConnectOptions {
+  token?: string;
+  mcp?: Partial<McpOptions>;
+  elicitation?: boolean;
+  tools?: readonly Tool[];
+}
+
+/** The MCP server a token would get (all toolsets unless `mcp` says otherwise), not yet connected. */
+export function mcpServerFor(platform: Platform, options: McpConnectOptions = {}): McpServer {
   const actor = resolveActor(platform.services.credentials, `Bearer ${options.token ?? platform.orgA.apiKey.secret}`);
-  const server = buildMcpServer({
+  return buildMcpServer({
     tools: options.tools ?? TOOLS,
     services: platform.services,
     actor,
     options: { ...DEFAULT_MCP_OPTIONS, toolsets: ['all'], ...options.mcp },
     elicitationPossible: true,
   });
+}
+
+/** A real MCP client connected in memory to the server a token would get. */
+export async function connectMcp(platform: Platform, options: McpConnectOptions = {}): Promise<Client> {
+  const server = mcpServerFor(platform, options);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const client = new Client({ name: 'flowyte-test', version: '1.0.0' }, { capabilities: options.elicitation ? { elicitation: { form: {} } } : {} });

@@ -21,21 +21,21 @@ async function agentLifecycle(client: LineClient): Promise<void> {
   expect(names).toEqual(expect.arrayContaining(['create_agent', 'get_agent', 'delete_agent']));
   expect(tools.find((tool) => tool.name === 'create_agent')?.outputSchema).toBeDefined();
 
-  const created = await client.callTool('create_agent', { name: 'Both lines' });
+  const created = await client.callTool({ name: 'create_agent', arguments: { name: 'Both lines' } });
   expect(created.isError).toBeFalsy();
   const agent = created.structuredContent as { id: string; name: string };
   expect(agent.name).toBe('Both lines');
 
-  const missing = problemOf(await client.callTool('get_agent', { id: UNKNOWN_AGENT }));
+  const missing = problemOf(await client.callTool({ name: 'get_agent', arguments: { id: UNKNOWN_AGENT } }));
   expect(missing).toMatchObject({ code: 'not_found', status: 404 });
 
-  const first = problemOf(await client.callTool('delete_agent', { id: agent.id }));
+  const first = problemOf(await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } }));
   expect(first.code).toBe('confirmation_required');
   expect(first.confirmationId).toMatch(/^cfm_/);
   expect(first.detail).toContain(String(first.confirmationId));
-  const deleted = await client.callTool('delete_agent', { id: agent.id, confirmationId: first.confirmationId });
+  const deleted = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id, confirmationId: first.confirmationId } });
   expect(deleted.structuredContent).toEqual({ id: agent.id, deleted: true });
-  expect(problemOf(await client.callTool('get_agent', { id: agent.id })).code).toBe('not_found');
+  expect(problemOf(await client.callTool({ name: 'get_agent', arguments: { id: agent.id } })).code).toBe('not_found');
 }
 
 describe.each(CLIENT_LINES)('an MCP client of $name', (line) => {
@@ -50,10 +50,25 @@ describe.each(CLIENT_LINES)('an MCP client of $name', (line) => {
       await server.close();
       platform.close();
     });
-    const connect = async () => opened(await line.http(new URL(`${server.origin}/mcp`), platform.orgA.apiKey.secret));
+    const connect = async (query = '') => opened(await line.http(new URL(`${server.origin}/mcp${query}`), platform.orgA.apiKey.secret));
 
     it('creates, reads an unknown agent as a not_found result, and deletes with a confirmationId', async () => {
       await agentLifecycle(await connect());
+    });
+
+    it('in the discovery profile, answers call_tool failures and confirmations as text', async () => {
+      const client = await connect('?profile=discovery');
+      await client.listTools();
+      const found = await client.callTool({ name: 'search_tools', arguments: { query: 'delete an agent' } });
+      expect((found.structuredContent as { tools: { name: string }[] }).tools.map((tool) => tool.name)).toContain('delete_agent');
+      const call = (name: string, args: Record<string, unknown>) => client.callTool({ name: 'call_tool', arguments: { name, arguments: args } });
+      expect(problemOf(await call('get_agent', { id: UNKNOWN_AGENT })).code).toBe('not_found');
+      expect(problemOf(await call('no_such_tool', {})).code).toBe('not_found');
+      const agent = (await call('create_agent', { name: 'Discovered' })).structuredContent as { id: string };
+      const first = problemOf(await call('delete_agent', { id: agent.id }));
+      expect(first.code).toBe('confirmation_required');
+      const deleted = await call('delete_agent', { id: agent.id, confirmationId: first.confirmationId });
+      expect(deleted.structuredContent).toEqual({ id: agent.id, deleted: true });
     });
 
     it('streams a tool with progress notifications and a result that conforms to its outputSchema', async () => {
@@ -62,7 +77,10 @@ describe.each(CLIENT_LINES)('an MCP client of $name', (line) => {
       const client = await connect();
       await client.listTools();
       const progress: string[] = [];
-      const streamed = await client.callTool('stream_knowledge_source', { agentId: platform.agentId, id: source.id }, (message) => progress.push(message));
+      const streamed = await client.callTool(
+        { name: 'stream_knowledge_source', arguments: { agentId: platform.agentId, id: source.id } },
+        { onProgress: (message) => progress.push(message) },
+      );
       expect(streamed.isError).toBeFalsy();
       const { result, events } = streamed.structuredContent as { result: { status: string }; events: { type: string }[] };
       expect(result.status).toBe('indexed');
