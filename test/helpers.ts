@@ -6,8 +6,10 @@ import { createApp } from '../src/http/app.ts';
 import { SECRET_KEY_SCOPES, type Scope } from '../src/auth/scopes.ts';
 import type { Bootstrap } from '../src/store/credentials.ts';
 import type { Tool } from '../src/tools/types.ts';
+import type { Problem } from '../src/errors.ts';
 import { TOOLS } from '../src/tools/index.ts';
 import { buildMcpServer } from '../src/mcp/server.ts';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { DEFAULT_MCP_OPTIONS, type McpOptions } from '../src/mcp/selection.ts';
 import { resolveActor } from '../src/auth/actor.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer, type ChatScript } from './support/chat-completions-server.ts';
@@ -61,24 +63,54 @@ export function createPlatform(overrides: Partial<Config> = {}, tools: readonly 
   };
 }
 
-/** A real MCP client connected in memory to the server a token would get. */
-export async function connectMcp(
-  platform: Platform,
-  options: { token?: string; mcp?: Partial<McpOptions>; elicitation?: boolean; tools?: readonly Tool[] } = {},
-): Promise<Client> {
+export interface McpConnectOptions {
+  token?: string;
+  mcp?: Partial<McpOptions>;
+  elicitation?: boolean;
+  tools?: readonly Tool[];
+}
+
+/** The MCP server a token would get (all toolsets unless `mcp` says otherwise), not yet connected. */
+export function mcpServerFor(platform: Platform, options: McpConnectOptions = {}): McpServer {
   const actor = resolveActor(platform.services.credentials, `Bearer ${options.token ?? platform.orgA.apiKey.secret}`);
-  const server = buildMcpServer({
+  return buildMcpServer({
     tools: options.tools ?? TOOLS,
     services: platform.services,
     actor,
     options: { ...DEFAULT_MCP_OPTIONS, toolsets: ['all'], ...options.mcp },
     elicitationPossible: true,
   });
+}
+
+/** A real MCP client connected in memory to the server a token would get. */
+export async function connectMcp(platform: Platform, options: McpConnectOptions = {}): Promise<Client> {
+  const server = mcpServerFor(platform, options);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const client = new Client({ name: 'flowyte-test', version: '1.0.0' }, { capabilities: options.elicitation ? { elicitation: { form: {} } } : {} });
   await client.connect(clientTransport);
   return client;
+}
+
+/** A tool result as either MCP client line (SDK 1.x or 2.x) returns it. */
+export interface McpToolResult {
+  isError?: boolean;
+  content?: unknown;
+  structuredContent?: unknown;
+}
+
+/**
+ * The problem document of an MCP `isError` result: its text content, as JSON. Throws (failing the
+ * test) when the result is not an error, carries structuredContent, or its text is not a problem.
+ */
+export function problemOf(result: McpToolResult): Problem {
+  if (result.isError !== true) throw new Error(`not an isError result: ${JSON.stringify(result)}`);
+  if (result.structuredContent !== undefined) throw new Error(`an isError result with structuredContent: ${JSON.stringify(result)}`);
+  const blocks = Array.isArray(result.content) ? (result.content as { type: string; text?: string }[]) : [];
+  const text = blocks.find((block) => block.type === 'text')?.text;
+  const problem = text === undefined ? undefined : (JSON.parse(text) as Problem);
+  if (typeof problem?.code !== 'string') throw new Error(`an isError result without a problem document: ${JSON.stringify(result)}`);
+  return problem;
 }
 
 /** The JSON body of a response. */

@@ -12,7 +12,7 @@ import { defineTool, idField } from '../src/tools/define.ts';
 import { TOOLS } from '../src/tools/index.ts';
 import { OAUTH_CALLBACK_PATH } from '../src/runtime/integrations/connections.ts';
 import { JobWorker } from '../src/runtime/jobs.ts';
-import { body, connectMcp, createPlatform } from './helpers.ts';
+import { body, connectMcp, createPlatform, problemOf } from './helpers.ts';
 import { closeAfterEach } from './fixtures/cleanup.ts';
 import { parseSse } from './fixtures/sse.ts';
 import { listen } from './fixtures/listen.ts';
@@ -127,7 +127,7 @@ describe('an unexpected failure in a tool', () => {
     const client = opened(await connectMcp(platform, { tools: TEST_TOOLS }));
     const result = await client.callTool({ name: 'test_broken', arguments: { id: 'x1' } });
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({ code: 'internal_error', status: 500 });
+    expect(problemOf(result)).toMatchObject({ code: 'internal_error', status: 500 });
     expectNoLeak(JSON.stringify(result));
     expectOneReport(lines, { tool: 'test_broken', actor: 'api_key', orgId: platform.orgA.org.id, requestId: expect.any(String) });
   });

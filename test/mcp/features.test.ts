@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { body, connectMcp, createPlatform, type Platform } from '../helpers.ts';
+import { body, connectMcp, createPlatform, problemOf, type Platform } from '../helpers.ts';
 import { TOOLS } from '../../src/tools/index.ts';
 
 let platform: Platform;
@@ -57,7 +57,7 @@ describe('discovery profile', () => {
     const created = await client.callTool({ name: 'call_tool', arguments: { name: 'create_agent', arguments: { name: 'Found me' } } });
     expect((created.structuredContent as { name: string }).name).toBe('Found me');
     const missing = await client.callTool({ name: 'call_tool', arguments: { name: 'nope', arguments: {} } });
-    expect((missing.structuredContent as { code: string }).code).toBe('not_found');
+    expect(problemOf(missing).code).toBe('not_found');
   });
 
   it('in read-only mode, call_tool cannot reach a write', async () => {
@@ -75,21 +75,21 @@ describe('destructive tools', () => {
     const client = await connectMcp(platform);
     const first = await client.callTool({ name: 'delete_agent', arguments: { id } });
     expect(first.isError).toBe(true);
-    const problem = first.structuredContent as { code: string; confirmationId: string; summary: string };
+    const problem = problemOf(first);
     expect(problem.code).toBe('confirmation_required');
     expect(problem.summary).toContain(id);
     expect((await platform.request('GET', `/agents/${id}`)).status).toBe(200);
 
     const wrongArguments = await client.callTool({ name: 'delete_agent', arguments: { id: other, confirmationId: problem.confirmationId } });
-    expect((wrongArguments.structuredContent as { code: string }).code).toBe('confirmation_required');
+    expect(problemOf(wrongArguments).code).toBe('confirmation_required');
     expect((await platform.request('GET', `/agents/${other}`)).status).toBe(200);
 
     const again = await client.callTool({ name: 'delete_agent', arguments: { id } });
-    const confirmationId = (again.structuredContent as { confirmationId: string }).confirmationId;
+    const confirmationId = problemOf(again).confirmationId;
     const confirmed = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
     expect(confirmed.structuredContent).toEqual({ id, deleted: true });
     const reused = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
-    expect((reused.structuredContent as { code: string }).code).toBe('confirmation_required');
+    expect(problemOf(reused).code).toBe('confirmation_required');
   });
 
   it('expire their confirmationId after the TTL', async () => {
@@ -98,9 +98,9 @@ describe('destructive tools', () => {
     const id = await newAgent();
     const client = await connectMcp(platform);
     const first = await client.callTool({ name: 'delete_agent', arguments: { id } });
-    const confirmationId = (first.structuredContent as { confirmationId: string }).confirmationId;
+    const confirmationId = problemOf(first).confirmationId;
     const late = await client.callTool({ name: 'delete_agent', arguments: { id, confirmationId } });
-    expect((late.structuredContent as { code: string }).code).toBe('confirmation_required');
+    expect(problemOf(late).code).toBe('confirmation_required');
     expect((await platform.request('GET', `/agents/${id}`)).status).toBe(200);
   });
 
@@ -125,7 +125,7 @@ describe('destructive tools', () => {
   it('check permission and input before asking for confirmation', async () => {
     const client = await connectMcp(platform, { token: platform.keyWith(['agents:read']) });
     const result = await client.callTool({ name: 'delete_agent', arguments: { id: 'agt_x' } });
-    expect((result.structuredContent as { code: string }).code).toBe('insufficient_scope');
+    expect(problemOf(result).code).toBe('insufficient_scope');
   });
 });
 

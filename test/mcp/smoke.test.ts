@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { body, connectMcp, createPlatform, type Platform } from '../helpers.ts';
+import { body, connectMcp, createPlatform, problemOf, type Platform } from '../helpers.ts';
 
 let platform: Platform;
 afterEach(() => platform?.close());
@@ -15,14 +15,14 @@ describe('MCP face', () => {
     expect(rest.data.name).toBe('Via MCP');
     const missing = await client.callTool({ name: 'get_agent', arguments: { id: 'agt_missing' } });
     expect(missing.isError).toBe(true);
-    expect((missing.structuredContent as { code: string }).code).toBe('not_found');
+    expect(problemOf(missing).code).toBe('not_found');
   });
 
   it('rejects an argument the tool does not have, like REST', async () => {
     platform = createPlatform();
     const client = await connectMcp(platform);
     const result = await client.callTool({ name: 'create_agent', arguments: { name: 'X', greting: 'hi' } });
-    expect(result.structuredContent).toMatchObject({ code: 'validation_error', errors: [{ field: 'greting' }] });
+    expect(problemOf(result)).toMatchObject({ code: 'validation_error', errors: [{ field: 'greting' }] });
     expect((await body(await platform.request('GET', '/agents'))).data).toEqual([]);
   });
 });

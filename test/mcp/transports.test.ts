@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import { body, createPlatform, quietLogger, type Platform } from '../helpers.ts';
+import { body, createPlatform, problemOf, quietLogger, type Platform } from '../helpers.ts';
 import { listen, type Listening } from '../fixtures/listen.ts';
+import { initDataDir, PACKAGE_ROOT } from '../fixtures/cli.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildMcpServer } from '../../src/mcp/server.ts';
@@ -50,7 +47,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(result.structuredContent).toEqual(agent);
     const otherOrg = await connect({ token: platform.orgB.apiKey.secret });
     const hidden = await otherOrg.callTool({ name: 'get_agent', arguments: { id: agent.id } });
-    expect((hidden.structuredContent as { code: string }).code).toBe('not_found');
+    expect(problemOf(hidden).code).toBe('not_found');
     await client.close();
     await otherOrg.close();
   });
@@ -83,7 +80,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Delete me' } }))).data;
     const client = await connect({ elicitation: true });
     const first = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } });
-    const confirmationId = (first.structuredContent as { confirmationId: string }).confirmationId;
+    const confirmationId = problemOf(first).confirmationId;
     expect(confirmationId).toMatch(/^cfm_/);
     const done = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id, confirmationId } });
     expect(done.structuredContent).toEqual({ id: agent.id, deleted: true });
@@ -107,22 +104,13 @@ describe('MCP over Streamable HTTP at /mcp', () => {
 
 describe('flowyte mcp over stdio', () => {
   it('spawns the CLI and serves the key from FLOWYTE_API_KEY', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowyte-stdio-'));
-    const root = path.resolve(import.meta.dirname, '../..');
-    const env = { ...process.env, FLOWYTE_DATA_DIR: dataDir };
-    const init = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/flowyte.js', 'init', '--name', 'Stdio Org'], { cwd: root, env });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`init exited ${code}`))));
-    });
-    const key = /FLOWYTE_API_KEY=(\S+)/.exec(init)?.[1];
+    const { dataDir, apiKey: key, close: removeDataDir } = await initDataDir('Stdio Org');
     expect(key).toMatch(/^flowyte_sk_/);
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ['bin/flowyte.js', 'mcp', '--toolsets', 'agents,meta'],
-      cwd: root,
-      env: { ...getDefaultEnvironment(), FLOWYTE_DATA_DIR: dataDir, FLOWYTE_API_KEY: key as string },
+      cwd: PACKAGE_ROOT,
+      env: { ...getDefaultEnvironment(), FLOWYTE_DATA_DIR: dataDir, FLOWYTE_API_KEY: key },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'stdio-test', version: '1.0.0' });
@@ -142,7 +130,7 @@ describe('flowyte mcp over stdio', () => {
     const logged = services.audit.list(orgId, {}, { limit: 10 }).items.map((entry) => `${entry.via} ${entry.endpoint} ${entry.status}`);
     expect(logged).toEqual(['mcp create_agent 201', 'mcp get_account 200']);
     services.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
   });
 
   it('stops serving a key at once when it is revoked while the process runs', async () => {

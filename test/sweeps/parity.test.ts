@@ -2,13 +2,13 @@
  * REST / MCP parity for every registry tool: the same input gives the same data, and the same
  * failure gives the same problem code and status, on both faces.
  */
-import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOOLS } from '../../src/tools/index.ts';
 import type { Tool } from '../../src/tools/types.ts';
-import { connectMcp, createPlatform, type Platform } from '../helpers.ts';
+import { createPlatform, mcpServerFor, type Platform } from '../helpers.ts';
 import { PLACEHOLDER_SEED, calledWithSecretKeys, fixtureFor, hasFixture, reportMissingFixtures, seedOrg } from '../fixtures/tool-inputs.ts';
 import { callMcp, callRest, describeOutcome, type Outcome } from '../fixtures/faces.ts';
+import { CLIENT_LINES, SDK_2, type ClientLine, type LineClient } from '../fixtures/mcp-clients.ts';
 import { badInputsFor } from '../fixtures/bad-inputs.ts';
 
 // Tools whose data depends on the calls made so far (each call is audited), so only the shape of
@@ -68,7 +68,7 @@ function expectSameFailure(rest: Outcome, mcp: Outcome): void {
 }
 
 let platform: Platform | undefined;
-let client: Client | undefined;
+let client: LineClient | undefined;
 afterEach(async () => {
   await client?.close();
   platform?.close();
@@ -76,9 +76,13 @@ afterEach(async () => {
   platform = undefined;
 });
 
-async function openFaces(): Promise<{ platform: Platform; client: Client }> {
+/**
+ * REST and an MCP client of `line`, which rejects any success result that does not match its
+ * tool's outputSchema. Only `toolset` is served: SDK 1.x compiles a validator for every listed tool.
+ */
+async function openFaces(toolset: string, line: ClientLine = SDK_2): Promise<{ platform: Platform; client: LineClient }> {
   platform = createPlatform();
-  client = await connectMcp(platform);
+  client = await line.memory(mcpServerFor(platform, { mcp: { toolsets: [toolset] } }));
   return { platform, client };
 }
 
@@ -86,8 +90,8 @@ reportMissingFixtures(TOOLS);
 const tools = TOOLS.filter(hasFixture).filter(calledWithSecretKeys).map((tool) => [tool.name, tool] as const);
 
 describe.each(tools)('%s', (_name, tool: Tool) => {
-  it('returns the same data over REST and MCP for a valid input', async () => {
-    const { platform, client } = await openFaces();
+  it.each(CLIENT_LINES)('returns the same data over REST and MCP ($name) for a valid input', async (line) => {
+    const { platform, client } = await openFaces(tool.toolset, line);
     const fixture = fixtureFor(tool);
     // Each face works on its own seed, so that a mutation on one does not change what the other sees.
     const restSeed = await seedOrg(platform);
@@ -109,7 +113,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
   const { ownedIds } = fixtureFor(tool);
   if (ownedIds.length) {
     it.each(ownedIds)('fails with the same not_found on both faces when %s is unknown', async (field) => {
-      const { platform, client } = await openFaces();
+      const { platform, client } = await openFaces(tool.toolset);
       const seed = await seedOrg(platform);
       const valid = fixtureFor(tool).input(seed);
       const prefix = String(valid[field]).split('_')[0];
@@ -127,7 +131,7 @@ describe.each(tools)('%s', (_name, tool: Tool) => {
   );
   if (invalid) {
     it(`fails with the same validation_error on both faces for an invalid input (${invalid.label})`, async () => {
-      const { platform, client } = await openFaces();
+      const { platform, client } = await openFaces(tool.toolset);
       const seed = await seedOrg(platform);
       const regenerated = badInputsFor(tool, fixtureFor(tool).input(seed)).find((bad) => bad.label === invalid.label)!;
       const rest = await callRest(platform, tool, regenerated.input);
