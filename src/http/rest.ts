@@ -96,7 +96,9 @@ export function limitBody(maxBytes: number, code: ErrorCode): MiddlewareHandler<
   const limiter = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new FlowyteError(code, `the body exceeds ${maxBytes} bytes`);
+      // The rest of the body is never read, so the connection cannot carry another request:
+      // say so, and the server closes it after the answer instead of dropping it mid-exchange.
+      throw new FlowyteError(code, `the body exceeds ${maxBytes} bytes`, { headers: { Connection: 'close' } });
     },
   });
   return async function limitRequestBody(c, next) {
