@@ -311,9 +311,9 @@ describe('preview_knowledge', () => {
 });
 
 describe('upload_file', () => {
-  it('refuses a file over 25 MB with 413 file_too_large, over multipart and as base64', async () => {
-    platform = await createKnowledgePlatform();
-    const big = Buffer.alloc(25 * 1024 * 1024 + 1, 97);
+  /** Send `bytes` over multipart and as base64: both must answer 413 file_too_large. */
+  async function expectTooLarge(platform: KnowledgePlatform, bytes: number): Promise<void> {
+    const big = Buffer.alloc(bytes, 97);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(big)], { type: 'text/plain' }), 'big.txt');
     const multipart = await platform.app.request('/api/v1/uploads', {
@@ -326,25 +326,18 @@ describe('upload_file', () => {
     const json = await platform.request('POST', '/uploads', { body: { filename: 'big.txt', contentBase64: big.toString('base64') } });
     expect(json.status).toBe(413);
     expect((await body(json)).code).toBe('file_too_large');
+  }
+
+  it('refuses a file over 25 MB with 413 file_too_large, over multipart and as base64', async () => {
+    platform = await createKnowledgePlatform();
+    await expectTooLarge(platform, 25 * 1024 * 1024 + 1);
     expect(platform.services.db.prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
   });
 
   it('refuses a file just past the base64 length a schema limit would allow with 413, not 400', async () => {
     platform = await createKnowledgePlatform();
     // 8 KB over 25 MB: base64 longer than 4/3 of the limit plus slack, yet under the route's body limit.
-    const big = Buffer.alloc(25 * 1024 * 1024 + 8192, 97);
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(big)], { type: 'text/plain' }), 'big.txt');
-    const multipart = await platform.app.request('/api/v1/uploads', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}` },
-      body: form,
-    });
-    expect(multipart.status).toBe(413);
-    expect((await body(multipart)).code).toBe('file_too_large');
-    const json = await platform.request('POST', '/uploads', { body: { filename: 'big.txt', contentBase64: big.toString('base64') } });
-    expect(json.status).toBe(413);
-    expect((await body(json)).code).toBe('file_too_large');
+    await expectTooLarge(platform, 25 * 1024 * 1024 + 8192);
   });
 
   it('collects unattached uploads after their TTL: then file_expired, while an unknown id is not_found', async () => {
