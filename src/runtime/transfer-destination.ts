@@ -1,9 +1,5 @@
 /** Where a call can be transferred: a phone number in E.164, or a SIP URI. */
-import type * as PhoneNumbers from 'libphonenumber-js';
-import { lazyRequire } from '../lazy-require.ts';
-
-// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
-const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
+import { phoneNumbers } from './phone-numbers.ts';
 
 /** What a transfer destination must be, as a field error says it. */
 export const TRANSFER_DESTINATION_RULE = 'must be a phone number (E.164 such as +14155550100, or a 10-digit US number) or a sip: URI';

@@ -4,14 +4,10 @@
  * fiction, so no real phone ever rings), with capabilities derived from the digits. Orders and
  * releases change nothing here: what this deployment owns is kept by the numbers store.
  */
-import type * as PhoneNumbers from 'libphonenumber-js';
-import { lazyRequire } from '../../lazy-require.ts';
+import { phoneNumbers } from '../phone-numbers.ts';
 import { FlowyteError } from '../../errors.ts';
 import { AREA_CODES, TOLL_FREE_PREFIXES, areaCodeInfo, isTollFreePrefix } from './area-codes.ts';
 import type { Carrier, CarrierNumber, NumberFeature, NumberQuery } from './carrier.ts';
-
-// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
-const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 const FIRST_LINE = 100;
 const LAST_LINE = 199;

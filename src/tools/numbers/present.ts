@@ -1,6 +1,5 @@
 /** The public shapes of the numbers area: numbers owned, numbers for sale, and holds. */
-import type * as PhoneNumbers from 'libphonenumber-js';
-import { lazyRequire } from '../../lazy-require.ts';
+import { phoneNumbers } from '../../runtime/phone-numbers.ts';
 import { z } from 'zod';
 import { notFound } from '../../errors.ts';
 import { NUMBER_FEATURES } from '../../runtime/numbers/carrier.ts';
@@ -8,9 +7,6 @@ import { holdState } from '../../runtime/numbers/orders.ts';
 import { RELAXABLE_FILTERS, type AvailableNumber } from '../../runtime/numbers/availability.ts';
 import type { NumberHold, OwnedNumber } from '../../store/numbers.ts';
 import type { ToolContext } from '../types.ts';
-
-// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
-const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 export const TOOLSET = 'numbers';
 

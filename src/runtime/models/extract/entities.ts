@@ -2,12 +2,8 @@
  * Entity extractors over free text: phone, email, order id, ZIP, street address, number, enum,
  * yes/no and personal name. Each returns the first confident value or undefined — never a guess.
  */
-import type * as PhoneNumbers from 'libphonenumber-js';
-import { lazyRequire } from '../../../lazy-require.ts';
+import { phoneNumbers } from '../../phone-numbers.ts';
 import { isStopword, stem, stemSet } from './text.ts';
-
-// libphonenumber's metadata is slow to load: it loads on the first phone number, not at start-up.
-const phoneNumbers = lazyRequire<typeof PhoneNumbers>('libphonenumber-js');
 
 // A run that could be a phone number; libphonenumber decides whether it is one.
 const PHONE_CANDIDATE = /\+?\(?\d[\d\s().-]{7,}\d/g;
