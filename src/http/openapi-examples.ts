@@ -18,12 +18,16 @@ const PATTERN_EXAMPLES: Record<string, string> = {
   '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.:_-]+)$': 'db.example.com',
 };
 
-/** Give the schemas whose pattern the sampler gets wrong an example of their own (in place). */
-function seedPatternExamples(node: unknown, document: object): void {
+/**
+ * Give the schemas the sampler gets wrong an example of their own (in place): the patterns above,
+ * and zod's `.int()` bounds (the sampler's lowest value, -2^53 + 1, reads as noise; 0 reads as a count).
+ */
+function seedExamples(node: unknown, document: object): void {
   if (!node || typeof node !== 'object') return;
-  for (const child of Object.values(node)) seedPatternExamples(child, document);
-  const schema = node as JsonSchema & { pattern?: string; propertyNames?: { pattern?: string }; additionalProperties?: JsonSchema };
+  for (const child of Object.values(node)) seedExamples(child, document);
+  const schema = node as JsonSchema & { pattern?: string; propertyNames?: { pattern?: string }; additionalProperties?: JsonSchema; minimum?: number; maximum?: number };
   if (schema.examples) return;
+  if (schema.type === 'integer' && schema.minimum === Number.MIN_SAFE_INTEGER) schema.examples = [Math.min(0, schema.maximum ?? 0)];
   const known = (pattern?: string) => (pattern === undefined ? undefined : PATTERN_EXAMPLES[pattern]);
   if (schema.type === 'string' && known(schema.pattern)) schema.examples = [known(schema.pattern)];
   const key = known(schema.propertyNames?.pattern);
@@ -49,8 +53,8 @@ export function exampleOf(schema: JsonSchema, document: object, options: { writi
 
 /** Give every media type of every operation an example (in place). */
 export function addExamples(document: { paths: Record<string, Record<string, Record<string, unknown>>>; components: object }): void {
-  seedPatternExamples(document.paths, document);
-  seedPatternExamples(document.components, document);
+  seedExamples(document.paths, document);
+  seedExamples(document.components, document);
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {
       const request = operation.requestBody as { content: Record<string, MediaType> } | undefined;
