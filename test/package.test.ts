@@ -28,7 +28,8 @@ beforeAll(() => {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(tarballs, packed[0].filename)], { cwd: installed, stdio: 'ignore' });
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+// Removing the installed tree (thousands of files) can outlast the default hook timeout on a busy machine.
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), INSTALL_TIMEOUT_MS);
 
 describe('the installed package', () => {
   it('ships compiled JavaScript only and needs no TypeScript loader', () => {
