@@ -28,7 +28,8 @@ beforeAll(() => {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(tarballs, packed[0].filename)], { cwd: installed, stdio: 'ignore' });
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+// Removing the installed tree (thousands of files) can outlast the default hook timeout on a busy machine.
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), INSTALL_TIMEOUT_MS);
 
 describe('the installed package', () => {
   it('ships compiled JavaScript only and needs no TypeScript loader', () => {
@@ -46,6 +47,10 @@ describe('the installed package', () => {
     const server = await startServe(['--port', String(port), '--data-dir', dataDir], { cwd: elsewhere, command: npx(installed) });
     try {
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`)).status).toBe(200);
+      // The reference page's Redoc bundle comes from the installed dependency.
+      const docs = await (await fetch(`http://127.0.0.1:${port}/docs`)).text();
+      const script = docs.match(/src="(\/docs\/assets\/[^"]+)"/)?.[1];
+      expect((await fetch(`http://127.0.0.1:${port}${script}`)).status).toBe(200);
       const account = await fetch(`http://127.0.0.1:${port}/api/v1/meta/account`, { headers: { Authorization: `Bearer ${printedKey(server.output)}` } });
       expect(account.status).toBe(200);
       expect((await account.json()).data.orgName).toBe('My organization');

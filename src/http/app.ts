@@ -10,7 +10,7 @@ import { honoPath, limitBody, mountTools } from './rest.ts';
 import { openaiError, openaiPathMatcher } from './openai-errors.ts';
 import { cors } from 'hono/cors';
 import { buildOpenApi } from './openapi.ts';
-import { referencePage } from './reference-page.ts';
+import { mountReferencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
 import { mountStripeWebhook } from './stripe-webhook.ts';
@@ -63,7 +63,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.get('/', (c) => c.json({ name: 'flowyte', api: '/api/v1', openapi: '/api/v1/openapi.json', docs: '/docs', mcp: '/mcp' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/openapi.json', (c) => c.json((openApi ??= buildOpenApi(tools, services.config.publicBaseUrl))));
-  app.get('/docs', (c) => c.html(referencePage('/api/v1/openapi.json')));
+  mountReferencePage(app, '/api/v1/openapi.json');
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);
   mountOAuthCallback(app, services);

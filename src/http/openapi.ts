@@ -1,61 +1,30 @@
 /** OpenAPI 3.1, generated from the registry and nothing else. */
-import { ERROR_CODES } from '../errors.ts';
 import type { Tool } from '../tools/types.ts';
+import { TOOLSETS } from '../tools/toolsets.ts';
 import { jsonSchemaOf, type JsonSchema } from '../tools/json-schema.ts';
+import { ComponentSchemas } from './openapi-schemas.ts';
+import { PROBLEM_SCHEMAS, ProblemResponses } from './openapi-problems.ts';
+import { STREAM_EVENTS } from './openapi-events.ts';
+import { addExamples } from './openapi-examples.ts';
 
-const HEADER_FIELDS: Record<string, string> = { ifMatch: 'If-Match', idempotencyKey: 'Idempotency-Key' };
+const IDEMPOTENCY_KEY =
+  'Optional. A key you choose (e.g. a UUID) that makes a retry safe: a retry with the same key and body replays the first result ' +
+  '(with `Idempotent-Replayed: true`) instead of running again; the same key with another body is 422 `idempotency_key_reused`, ' +
+  'and one still running is 409 `idempotency_in_progress`. Keys are per organization. A retry WITHOUT a key repeats the effect: ' +
+  'the operation runs again (e.g. `POST /billing/wallet/credit` credits twice).';
 
-const problemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'code'],
-  properties: {
-    type: { type: 'string', description: 'URI naming the problem type.' },
-    title: { type: 'string', description: 'Short summary of the problem type.' },
-    status: { type: 'integer', description: 'HTTP status.' },
-    detail: { type: 'string', description: 'What went wrong this time.' },
-    instance: { type: 'string', description: 'The request path.' },
-    code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'Stable code to branch on.' },
-    errors: {
-      type: 'array',
-      description: 'Field-level validation errors.',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
-    },
-  },
+/** Input fields that travel as headers, with the header's own description where it says more. */
+const HEADER_FIELDS: Record<string, { name: string; description?: string }> = {
+  ifMatch: { name: 'If-Match' },
+  idempotencyKey: { name: 'Idempotency-Key', description: IDEMPOTENCY_KEY },
 };
 
-/** What OpenAI-wire routes answer on failure: the problem plus OpenAI's `error` member, as plain JSON. */
-const openaiProblemSchema = {
-  allOf: [
-    { $ref: '#/components/schemas/Problem' },
-    {
-      type: 'object',
-      required: ['error'],
-      properties: {
-        error: {
-          type: 'object',
-          description: "OpenAI's error object, which OpenAI SDKs read.",
-          required: ['message', 'type', 'code', 'param'],
-          properties: {
-            message: { type: 'string', description: 'The detail.' },
-            type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'] },
-            code: { type: 'string', description: 'The problem code.' },
-            param: { type: ['string', 'null'], description: 'The first offending input field.' },
-          },
-        },
-      },
-    },
-  ],
-};
-
-/** The default (failure) response of an operation. */
-function failureResponse(tool: Tool) {
-  return tool.http.wire === 'openai'
-    ? { description: "A problem, in OpenAI's error shape too", content: { 'application/json': { schema: { $ref: '#/components/schemas/OpenAIProblem' } } } }
-    : { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+interface Faces {
+  schemas: ComponentSchemas;
+  problems: ProblemResponses;
 }
 
-function successBody(tool: Tool): JsonSchema {
-  const data = jsonSchemaOf(tool.output, 'output');
+function successBody(tool: Tool, data: JsonSchema): JsonSchema {
   if (tool.http.wire === 'openai') return data;
   if (tool.flags.paginated) {
     const page = data.properties ?? {};
@@ -75,7 +44,71 @@ function bodySchema(tool: Tool, properties: Record<string, JsonSchema>, required
   return list ? { oneOf: [list, object] } : object;
 }
 
-function operation(tool: Tool): Record<string, unknown> {
+/** A multipart upload: a `file` part instead of base64, the other fields as parts (see http/input.ts). */
+function multipartSchema(properties: Record<string, JsonSchema>, required: string[]): JsonSchema {
+  const { contentBase64: _base64, ...fields } = properties;
+  return {
+    type: 'object',
+    required: ['file', ...required.filter((name) => name !== 'contentBase64' && name !== 'filename')],
+    properties: {
+      file: { type: 'string', format: 'binary', description: 'The file. Its name and type fill filename and contentType unless those parts are sent.' },
+      ...fields,
+    },
+  };
+}
+
+function requestBody(tool: Tool, properties: Record<string, JsonSchema>, required: string[]): Record<string, unknown> {
+  const json = { 'application/json': { schema: bodySchema(tool, properties, required) } };
+  const content = tool.http.multipart ? { 'multipart/form-data': { schema: multipartSchema(properties, required) }, ...json } : json;
+  return { required: required.length > 0, content };
+}
+
+/**
+ * A stream as the list of its frames, each parsed (`event` and the JSON of `data`): OpenAPI 3.1 has
+ * no way to type the items of `text/event-stream`. The wire form is in the response description.
+ */
+function eventStream(tool: Tool, data: JsonSchema): JsonSchema {
+  const frame = (event: string | null, schema: JsonSchema, description?: string, title = event): JsonSchema => ({
+    title,
+    type: 'object',
+    required: event ? ['event', 'data'] : ['data'],
+    ...(description ? { description } : {}),
+    properties: event ? { event: { const: event }, data: schema } : { data: schema },
+  });
+  const frames =
+    tool.http.wire === 'openai'
+      ? [
+          frame(null, STREAM_EVENTS[tool.name]['chat.completion.chunk'], undefined, 'chat.completion.chunk'),
+          frame(null, { type: 'string', const: '[DONE]' }, 'The stream ends.', '[DONE]'),
+        ]
+      : [
+          ...Object.entries(STREAM_EVENTS[tool.name] ?? {}).map(([event, schema]) => frame(event, schema, schema.description as string | undefined)),
+          frame('done', data, 'The result; the stream ends.'),
+          frame('error', { $ref: '#/components/schemas/Problem' }, 'The work failed; the stream ends.'),
+        ];
+  return { type: 'array', description: 'The frames of the stream, in order, each parsed.', items: { oneOf: frames } };
+}
+
+const STREAM_WIRE = {
+  flowyte: 'Server-sent events: frames of `event: <name>` and `data: <JSON>`, ending with `event: done` (the result) or `event: error` (a problem).',
+  openai: 'Server-sent events: `data:` lines of chat.completion.chunk objects, ending with `data: [DONE]`.',
+};
+
+function successResponse(tool: Tool, faces: Faces): Record<string, unknown> {
+  if (tool.http.file) {
+    return { description: 'The file.', content: { [tool.http.file.contentType]: { schema: { type: 'string', format: 'binary' } } } };
+  }
+  const data = faces.schemas.output(tool.output);
+  const json = { 'application/json': { schema: successBody(tool, data) } };
+  if (!tool.flags.streaming) return { description: 'Success', content: json };
+  const events = { 'text/event-stream': { schema: eventStream(tool, data) } };
+  const wire = STREAM_WIRE[tool.http.wire ?? 'flowyte'];
+  return tool.http.sse === 'requested'
+    ? { description: `JSON, or when the request says \`stream: true\`: ${wire}`, content: { ...json, ...events } }
+    : { description: wire, content: events };
+}
+
+function operation(tool: Tool, faces: Faces): Record<string, unknown> {
   const input = jsonSchemaOf(tool.input, 'input');
   const properties = input.properties ?? {};
   const required = new Set(input.required ?? []);
@@ -84,49 +117,21 @@ function operation(tool: Tool): Record<string, unknown> {
   const inQuery = tool.http.method === 'GET' || tool.http.method === 'DELETE';
   for (const [name, schema] of Object.entries(properties)) {
     const { description, ...typeOnly } = schema;
+    const header = HEADER_FIELDS[name];
     if (tool.pathParams.includes(name)) parameters.push({ name, in: 'path', required: true, description, schema: typeOnly });
-    else if (HEADER_FIELDS[name]) parameters.push({ name: HEADER_FIELDS[name], in: 'header', required: false, description, schema: typeOnly });
+    else if (header) parameters.push({ name: header.name, in: 'header', required: false, description: header.description ?? description, schema: typeOnly });
     else if (inQuery) parameters.push({ name, in: 'query', required: required.has(name), description, schema: typeOnly });
     else bodyProperties[name] = schema;
   }
   const bodyRequired = [...required].filter((name) => name in bodyProperties);
-  const json = { 'application/json': { schema: successBody(tool) } };
-  const events = {
-    'text/event-stream': {
-      schema: {
-        type: 'string',
-        description:
-          tool.http.wire === 'openai'
-            ? '`data:` lines of chat.completion.chunk objects, ending with `data: [DONE]`.'
-            : 'Events (`event:` type, `data:` JSON), ending with `event: done` (the result) or `event: error` (a problem).',
-      },
-    },
-  };
-  const success = tool.http.file
-    ? { description: 'The file.', content: { [tool.http.file.contentType]: { schema: { type: 'string', format: 'binary' } } } }
-    : !tool.flags.streaming
-    ? { description: 'Success', content: json }
-    : tool.http.sse === 'requested'
-      ? { description: 'JSON, or server-sent events when the request says `stream: true`.', content: { ...json, ...events } }
-      : { description: 'Server-sent events.', content: events };
   return {
     operationId: tool.name,
     summary: tool.title,
     description: tool.description + (tool.flags.reserved ? '\n\nReserved: answers 403 until it opens.' : ''),
     tags: [tool.toolset],
     ...(parameters.length ? { parameters } : {}),
-    ...(inQuery
-      ? {}
-      : {
-          requestBody: {
-            required: bodyRequired.length > 0,
-            content: { 'application/json': { schema: bodySchema(tool, bodyProperties, bodyRequired) } },
-          },
-        }),
-    responses: {
-      [String(tool.http.successStatus)]: success,
-      default: failureResponse(tool),
-    },
+    ...(inQuery ? {} : { requestBody: requestBody(tool, bodyProperties, bodyRequired) }),
+    responses: { [String(tool.http.successStatus)]: successResponse(tool, faces), ...faces.problems.of(tool) },
     security: [{ bearer: [] }],
     'x-flowyte-scope': tool.scope ?? null,
     'x-flowyte-auth': tool.auth,
@@ -136,26 +141,32 @@ function operation(tool: Tool): Record<string, unknown> {
 
 /** The whole document for a tool list. */
 export function buildOpenApi(tools: readonly Tool[], baseUrl: string): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const faces: Faces = { schemas: new ComponentSchemas(), problems: new ProblemResponses() };
+  const paths: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const tool of tools) {
     paths[tool.http.path] ??= {};
-    paths[tool.http.path][tool.http.method.toLowerCase()] = operation(tool);
+    paths[tool.http.path][tool.http.method.toLowerCase()] = operation(tool, faces);
   }
-  return {
+  const descriptions = new Map(TOOLSETS.map((toolset) => [toolset.name, toolset.description]));
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Flowyte API',
       version: '1.0.0',
       description: 'Build, publish and run AI voice and chat agents. Every operation is also an MCP tool of the same name at /mcp.',
+      license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: `${baseUrl}/api/v1` }],
-    tags: [...new Set(tools.map((tool) => tool.toolset))].map((name) => ({ name })),
+    tags: [...new Set(tools.map((tool) => tool.toolset))].map((name) => ({ name, description: descriptions.get(name) ?? name })),
     paths,
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A secret key (flowyte_sk_…), a dashboard session token, or a publishable key for widget calls.' },
       },
-      schemas: { Problem: problemSchema, OpenAIProblem: openaiProblemSchema },
+      schemas: { ...PROBLEM_SCHEMAS, ...faces.schemas.schemas },
+      responses: faces.problems.responses,
     },
   };
+  addExamples(document);
+  return document;
 }

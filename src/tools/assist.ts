@@ -24,7 +24,7 @@ const pendingSchema = z.object({
   summary: z.string().describe('What it would do, in one line.'),
 });
 
-const outcomeSchema = z.object({
+export const outcomeSchema = z.object({
   threadId: z.string().describe('The thread (ath_…), to continue or confirm on.'),
   reply: z.string().describe("The copilot's answer."),
   toolCalls: z

@@ -11,7 +11,7 @@ const agentId = idField('The agent id (agt_…).');
 const POLICY_HELP =
   'Policy types: verify_before_disclose (matching skills run only for a verified caller), allowed_fields (config.fields: the only result fields the model sees), write_gating (config.minStakes: skills at or above need the person\'s yes), rate_limit (config.maxCallsPerConversation), business_hours (config.skillTypes that do not run while closed; transfer by default), content_rule (config.blockedTopics the agent refuses, config.response).';
 
-const policySchema = z.object({
+export const policySchema = z.object({
   id: z.string().describe('Policy id (grd_…); new ids on every replace.'),
   policyType: z.string().describe('What the policy enforces.'),
   appliesToSkillType: z.string().nullable().describe('Only skills of this type.'),
@@ -21,7 +21,7 @@ const policySchema = z.object({
 });
 const policiesOutput = z.object({ items: z.array(policySchema).describe('The policies, in order.') });
 
-const verificationSchema = z.object({
+export const verificationSchema = z.object({
   id: z.string().describe('Config id (cvf_…).'),
   method: z.string().describe('dob_postcode, account_pin, otp_sms or knowledge_based.'),
   requiredFields: z.array(z.string()).describe('What the caller must give.'),

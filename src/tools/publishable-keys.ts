@@ -23,7 +23,7 @@ const settings = {
   requireIdentityVerification: z.boolean().describe('Require a signed visitor token before a widget session opens.'),
 };
 
-const keySchema = z.object({
+export const keySchema = z.object({
   id: z.string().describe('Key id (pk_…).'),
   agentId: z.string().describe('The agent the key is pinned to.'),
   name: z.string().describe('Label.'),

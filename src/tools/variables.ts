@@ -32,7 +32,7 @@ const sourceSchema = z.object({
 });
 type Source = z.output<typeof sourceSchema>;
 
-const variableSchema = z.object({
+export const variableSchema = z.object({
   name: z.string().describe('The variable name.'),
   sources: z.array(sourceSchema).describe('Where the agent sets or uses it; empty for a name only declared by hand.'),
   note: z.string().nullable().describe('The note attached to it, if any.'),

@@ -23,7 +23,7 @@ const fields = {
     .describe(`Event types to receive: ${eventCatalog}.`),
 };
 
-const endpointSchema = z.object({
+export const endpointSchema = z.object({
   id: z.string().describe('Endpoint id (whep_…).'),
   url: z.string().describe('Where deliveries are POSTed.'),
   description: z.string().nullable().describe('What the endpoint is for.'),
@@ -38,7 +38,7 @@ const createdSchema = endpointSchema.extend({
   secret: z.string().describe('The whsec_… signing secret (Standard Webhooks). Shown only here: store it now.'),
 });
 
-const deliverySchema = z.object({
+export const deliverySchema = z.object({
   id: z.string().describe('Delivery id; also the webhook-id header of every attempt, for de-duplication.'),
   endpointId: z.string().describe('The endpoint it goes to.'),
   eventType: z.string().describe('The event type.'),

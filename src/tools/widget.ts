@@ -34,7 +34,7 @@ const widgetConfigShape = {
     .default({ openOnLoad: false, showBranding: true, persistConversation: true })
     .describe('How the widget behaves.'),
 };
-const widgetConfigSchema = z.object(widgetConfigShape);
+export const widgetConfigSchema = z.object(widgetConfigShape);
 
 function configOf(stored: unknown): z.output<typeof widgetConfigSchema> {
   return widgetConfigSchema.parse(stored ?? {});

@@ -4,17 +4,14 @@
  * a third page embeds the agent of an org whose wallet is empty, a fourth an agent never published.
  */
 import http from 'node:http';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { body, createPlatform, PREPAID, type Platform } from '../helpers.ts';
 import { createBackground } from '../../src/runtime/background.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// No internet here: keep Chromium from phoning home (updates, sync, QUIC probes).
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const KNOWLEDGE = `# Prices
 
@@ -128,9 +125,7 @@ describe('chat widget in headless Chromium', () => {
     const draftKey = (await body(await platform.request('POST', `/agents/${draftAgentId}/publishable-keys`, { body: { name: 'Draft', allowedOrigins: [unpublishedPage.url] } }))).data;
     unpublishedPage.embed((await body(await platform.request('GET', `/agents/${draftAgentId}/widget/embed?publishableKeyId=${draftKey.id}`))).data.scriptSnippet);
 
-    // Never skipped: a machine without the browser fails here, saying what to install.
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
 

@@ -14,7 +14,7 @@ const keyId = idField('The secret key id (key_…).');
 const scopeEnum = z.enum(SECRET_KEY_SCOPES as [Scope, ...Scope[]]);
 const MAX_GRACE_SECONDS = 7 * 86_400;
 
-const keySchema = z.object({
+export const keySchema = z.object({
   id: z.string().describe('Key id (key_…).'),
   name: z.string().describe('Label.'),
   scopes: z.array(scopeEnum).describe('What the key may do.'),

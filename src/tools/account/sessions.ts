@@ -19,7 +19,7 @@ const expiresInDays = z
   .default(DEFAULT_SESSION_DAYS)
   .describe(`Days from now until the session expires (1-365, default ${DEFAULT_SESSION_DAYS}).`);
 
-const sessionSchema = z.object({
+export const sessionSchema = z.object({
   id: z.string().describe('Session id (sess_…).'),
   userId: z.string().describe('The user the session signs in.'),
   createdAt: z.string().describe('When it was minted.'),

@@ -100,7 +100,7 @@ const gatesSchema = z.object({
     .describe(`Replies with at least ${MIN_LETTERS_TO_JUDGE} letters must be in the scenario's language.`),
 });
 
-const runSchema = z.object({
+export const runSchema = z.object({
   runId: z.string().describe('The probe run (prb_…).'),
   agentId: z.string().describe('The agent probed.'),
   status: z.enum(['queued', 'running', 'passed', 'failed', 'error']).describe('passed / failed once finished; error when the run could not finish.'),

@@ -8,7 +8,7 @@ import type { ToolContext } from '../types.ts';
 
 const toUsd = (cents: number) => cents / 100;
 
-const planSchema = z.object({
+export const planSchema = z.object({
   id: z.string().describe('The plan id to subscribe with (starter, growth, scale).'),
   name: z.string().describe('Display name.'),
   monthlyPriceUsd: z.number().describe('The monthly fee in US dollars, taken from the wallet when a period starts (billing prepaid).'),
@@ -17,7 +17,7 @@ const planSchema = z.object({
   description: z.string().describe('The plan in one sentence.'),
 });
 
-const subscriptionSchema = z.object({
+export const subscriptionSchema = z.object({
   billingMode: billingModeField,
   planId: z.string().describe('The plan in force.'),
   plan: planSchema.describe('That plan.'),

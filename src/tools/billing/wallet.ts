@@ -25,7 +25,7 @@ export const billingModeField = z
     "The deployment's billing mode (FLOWYTE_BILLING). prepaid: usage, plan fees and numbers are taken from the wallet, and an empty wallet pauses live conversations (402). off (the self-hosted default): usage is metered and priced the same but never taken from the wallet, and nothing is refused for balance.",
   );
 
-const walletSchema = z.object({
+export const walletSchema = z.object({
   billingMode: billingModeField,
   balanceCents: z.number().int().describe('The balance in cents (1 credit = 1 cent).'),
   balanceUsd: z.number().describe('The balance in US dollars.'),
@@ -41,7 +41,7 @@ const walletSchema = z.object({
   updatedAt: z.string().describe('When the balance or settings last changed.'),
 });
 
-const entrySchema = z.object({
+export const entrySchema = z.object({
   id: z.string().describe('Ledger entry id (led_…).'),
   amountCents: z.number().int().describe('Signed: positive adds to the balance, negative takes from it.'),
   kind: z.enum(['credit', 'debit', 'topup', 'auto_reload']).describe('What moved the money.'),
@@ -51,7 +51,7 @@ const entrySchema = z.object({
   createdAt: z.string().describe('When it was written.'),
 });
 
-const paymentSchema = z.object({
+export const paymentSchema = z.object({
   paymentId: z.string().describe('Payment id (pay_…).'),
   clientSecret: z.string().nullable().describe('What the checkout UI confirms the card payment with.'),
   amountCents: z.number().int().describe('The amount charged, in cents.'),

@@ -7,7 +7,7 @@ import { defineTool, idField } from '../define.ts';
 import { FlowyteError } from '../../errors.ts';
 import type { AgentRecord } from '../../store/agents.ts';
 
-const modelSchema = z.object({
+export const modelSchema = z.object({
   id: z.string().describe('The agent id: pass it as `model` to /chat/completions.'),
   object: z.literal('model'),
   created: z.number().int().describe('When the agent was created, in Unix seconds.'),

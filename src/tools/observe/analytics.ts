@@ -62,7 +62,7 @@ const revenueOutput = {
   avgTicketUsd: z.number().nullable().describe('The average ticket used, in US dollars (avgTicketCents ÷ 100 when given, else avgTicketUsd); null when neither was given.'),
   recoveredRevenueUsd: z.number().describe('answered × the average ticket, in US dollars rounded to the cent; 0 when no ticket was given.'),
 };
-const bucketSchema = z.object({
+export const bucketSchema = z.object({
   date: z.string().describe('The UTC day, YYYY-MM-DD.'),
   conversations: count('Conversations started that day (test conversations excluded).'),
   ...splitOutput,

@@ -23,7 +23,7 @@ const filterInput = {
   includeTests: z.boolean().default(false).describe('Also list test conversations (simulations and draftMode sessions).'),
 };
 
-const conversationRow = z.object({
+export const conversationRow = z.object({
   id: z.string().describe('Conversation id (conv_…).'),
   agentId: z.string().describe('The agent.'),
   channel: z.enum(['chat', 'voice']).describe('chat or voice.'),

@@ -8,7 +8,7 @@ import { GAPS_MIN_CONVERSATIONS, rankGaps } from '../../runtime/observe/gaps.ts'
 
 const agentId = idField('The agent id (agt_…).');
 
-const gapSchema = z.object({
+export const gapSchema = z.object({
   gapId: z.string().describe('The gap (gap_…).'),
   question: z.string().describe('The question as a caller first asked it (caller text).'),
   occurrences: z.number().int().describe('Conversations in which it (or a near-identical wording) went unanswered.'),
