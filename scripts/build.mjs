@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles the TypeScript sources to the JavaScript the package runs (dist/), so an installed
 // flowyte needs no TypeScript loader. Plain JS: it must run before anything is compiled.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,3 +26,12 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+
+// The /docs page's Redoc bundle ships inside dist/, so an installed flowyte serves it without
+// redoc (and the React tree it peers with) among its runtime dependencies.
+const assets = path.join(outdir, 'assets');
+mkdirSync(assets, { recursive: true });
+const require = createRequire(import.meta.url);
+for (const file of ['redoc.standalone.js', 'redoc.standalone.js.LICENSE.txt']) {
+  copyFileSync(require.resolve(`redoc/bundles/${file}`), path.join(assets, file));
+}

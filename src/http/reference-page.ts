@@ -1,15 +1,13 @@
 /**
- * The API reference at /docs: Redoc's standalone bundle, served from the installed `redoc` package
+ * The API reference at /docs: Redoc's standalone bundle, which the build copies into dist/assets
  * (no CDN, works offline), rendering /api/v1/openapi.json. The bundle's URL carries its hash, so it
  * is cached for a year; the page's CSP keeps the browser from fetching anything from elsewhere.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Hono } from 'hono';
+import { packagePath } from '../package-root.ts';
 import type { AppEnv } from './authenticate.ts';
-
-const BUNDLE_FILE = 'redoc/bundles/redoc.standalone.js';
 
 interface Bundle {
   script: string;
@@ -21,7 +19,7 @@ let bundle: Bundle | undefined;
 /** Read on the first visit to /docs (1 MB), not at every start. */
 function redocBundle(): Bundle {
   if (!bundle) {
-    const script = readFileSync(createRequire(import.meta.url).resolve(BUNDLE_FILE), 'utf8');
+    const script = readFileSync(packagePath('dist', 'assets', 'redoc.standalone.js'), 'utf8');
     const hash = createHash('sha256').update(script).digest('base64url').slice(0, 16);
     bundle = { script, path: `/docs/assets/redoc.standalone.${hash}.js` };
   }
