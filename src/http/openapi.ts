@@ -1,6 +1,7 @@
 /** OpenAPI 3.1, generated from the registry and nothing else. */
 import { ERROR_CODES } from '../errors.ts';
 import type { Tool } from '../tools/types.ts';
+import { isList } from '../tools/define.ts';
 import { jsonSchemaOf, type JsonSchema } from '../tools/json-schema.ts';
 
 const HEADER_FIELDS: Record<string, string> = { ifMatch: 'If-Match', idempotencyKey: 'Idempotency-Key' };
@@ -57,12 +58,12 @@ function failureResponse(tool: Tool) {
 function successBody(tool: Tool): JsonSchema {
   const data = jsonSchemaOf(tool.output, 'output');
   if (tool.http.wire === 'openai') return data;
-  if (tool.flags.paginated) {
-    const page = data.properties ?? {};
+  if (isList(tool)) {
+    const { items, ...beside } = data.properties ?? {};
     return {
       type: 'object',
-      required: ['success', 'data', 'nextCursor', 'hasMore'],
-      properties: { success: { const: true }, data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore },
+      required: ['success', 'data', ...(data.required ?? []).filter((name) => name !== 'items')],
+      properties: { success: { const: true }, data: items, ...beside },
     };
   }
   return { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } };

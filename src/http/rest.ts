@@ -5,7 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { FlowyteError, toProblem, type ErrorCode } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
-import type { FileOutput } from '../tools/define.ts';
+import { isList, type FileOutput } from '../tools/define.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
 import { fieldKinds, gatherInput } from './input.ts';
@@ -16,11 +16,11 @@ export function honoPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** The success envelope; paginated tools put their items in `data` beside the cursor. */
+/** The success envelope; a list's items are `data`, and its other fields (a page's cursor, …) sit beside it. */
 export function envelope(tool: Tool, data: unknown): Record<string, unknown> {
-  if (tool.flags.paginated) {
-    const page = data as { items: unknown[]; nextCursor: string | null; hasMore: boolean };
-    return { success: true, data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore };
+  if (isList(tool)) {
+    const { items, ...beside } = data as { items: unknown[] };
+    return { success: true, data: items, ...beside };
   }
   return { success: true, data };
 }

@@ -102,7 +102,7 @@ export const listVariables = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/variables' },
   scope: 'playbooks:read',
   toolset: 'playbooks',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ agentId }),
   output: z.object({ items: z.array(variableSchema).describe('Every variable, sorted by name (case-sensitive).') }),
   execute: async (input, context) => ({ items: variablesOf(context, loadAgent(context, input.agentId).id) }),

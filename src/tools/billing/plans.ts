@@ -66,7 +66,7 @@ export const listPlans = defineTool({
   http: { method: 'GET', path: '/billing/plans' },
   scope: 'billing:read',
   toolset: 'billing',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({}),
   output: z.object({ items: z.array(planSchema).describe('Every plan, cheapest first.') }),
   execute: async () => ({ items: PLANS.map(presentPlan) }),

@@ -124,7 +124,7 @@ export const listIntegrationOperations = defineTool({
   http: { method: 'GET', path: '/integrations/{kind}/operations' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     kind: kindField,
     readOnly: z.boolean().default(true).describe('Only reads (default); false includes inserts and updates.'),
@@ -150,7 +150,7 @@ export const searchIntegrationSchema = defineTool({
   http: { method: 'GET', path: '/integrations/{kind}/search' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     kind: kindField,
     q: z.string().trim().min(1).max(200).describe('What to find, in words (e.g. appointment status).'),
