@@ -108,7 +108,7 @@ function operation(tool: Tool): Record<string, unknown> {
     : !tool.flags.streaming
     ? { description: 'Success', content: json }
     : tool.http.sse === 'requested'
-      ? { description: 'JSON, or server-sent events when the request says `stream: true`.', content: { ...json, ...events } }
+      ? { description: 'JSON, or server-sent events when the request says `stream: true` or accepts `text/event-stream`.', content: { ...json, ...events } }
       : { description: 'Server-sent events.', content: events };
   return {
     operationId: tool.name,
