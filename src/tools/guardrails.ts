@@ -1,6 +1,6 @@
 /** Guardrails and caller verification of an agent: read, replace (the whole list), patch. */
 import { z } from 'zod';
-import { defineTool, idField } from './define.ts';
+import { defineTool, idField, listOf } from './define.ts';
 import { FlowyteError } from '../errors.ts';
 import { loadAgent } from './agents/present.ts';
 import type { ToolContext } from './types.ts';
@@ -19,7 +19,7 @@ const policySchema = z.object({
   isEnabled: z.boolean().describe('Whether it is enforced.'),
   config: z.record(z.string(), z.unknown()).describe('Its settings, defaults filled in.'),
 });
-const policiesOutput = z.object({ items: z.array(policySchema).describe('The policies, in order.') });
+const policiesOutput = listOf(policySchema, 'The policies, in order.');
 
 const verificationSchema = z.object({
   id: z.string().describe('Config id (cvf_…).'),
@@ -30,7 +30,7 @@ const verificationSchema = z.object({
   maxAttempts: z.number().int().describe('Failed attempts before it locks.'),
   stepUpFor: z.array(z.string()).describe('Skills that need a fresh verification.'),
 });
-const verificationOutput = z.object({ items: z.array(verificationSchema).describe('The methods, in order.') });
+const verificationOutput = listOf(verificationSchema, 'The methods, in order.');
 
 /** A referenced skill must be one of this agent's. */
 function checkSkillIds(context: ToolContext, agent: string, ids: (string | null)[], field: (index: number) => string): void {

@@ -189,8 +189,8 @@ function checkDecisions(session: AssistSession, thread: AssistThread, request: A
   };
   const overlap = request.confirm.filter((id) => request.reject.includes(id));
   if (overlap.length) throw new FlowyteError('validation_error', `${overlap[0]} is both confirmed and rejected`, { errors: [{ field: 'reject', message: 'repeats a confirmed action' }] });
-  const rejected = [...new Set(request.reject)].map((id) => load(id, 'reject'));
   const confirmed = [...new Set(request.confirm)].map((id) => load(id, 'confirm'));
+  const rejected = [...new Set(request.reject)].map((id) => load(id, 'reject'));
   if (request.confirmed) {
     const chosen = new Set([...request.confirm, ...request.reject]);
     confirmed.push(...session.services.assist.actions(thread.id).filter((action) => action.status === 'pending' && !chosen.has(action.id)));

@@ -1,6 +1,6 @@
 /** The open model's catalog: discover a provider's schema, browse and search it, and scope what agents may see. */
 import { z } from 'zod';
-import { defineTool, pageInput, pageOf, paginate } from '../define.ts';
+import { defineTool, listOf, pageInput, pageOf, paginate } from '../define.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { kindField, providerOf } from '../../runtime/integrations/connections.ts';
 import { discoverSchema, visibleSchema } from '../../runtime/integrations/discovery.ts';
@@ -131,7 +131,7 @@ export const listIntegrationOperations = defineTool({
     object: namePattern.optional().describe('Only operations on this object.'),
     q: z.string().trim().min(1).max(100).optional().describe('Text the operation name must contain.'),
   }),
-  output: z.object({ items: z.array(operationOutput).describe('Matching operations, by name.') }),
+  output: listOf(operationOutput, 'Matching operations, by name.'),
   execute: async (input, context) => {
     const { schema } = visibleSchema(context.services, context.org.id, input.kind);
     const items = schema.operations
