@@ -1,6 +1,7 @@
 /** OpenAPI 3.1, generated from the registry and nothing else. */
 import type { Tool } from '../tools/types.ts';
 import { TOOLSETS } from '../tools/toolsets.ts';
+import { isList } from '../tools/define.ts';
 import { jsonSchemaOf, type JsonSchema } from '../tools/json-schema.ts';
 import { ComponentSchemas } from './openapi-schemas.ts';
 import { PROBLEM_SCHEMAS, ProblemResponses } from './openapi-problems.ts';
@@ -26,12 +27,12 @@ interface Faces {
 
 function successBody(tool: Tool, data: JsonSchema): JsonSchema {
   if (tool.http.wire === 'openai') return data;
-  if (tool.flags.paginated) {
-    const page = data.properties ?? {};
+  if (isList(tool)) {
+    const { items, ...beside } = data.properties ?? {};
     return {
       type: 'object',
-      required: ['success', 'data', 'nextCursor', 'hasMore'],
-      properties: { success: { const: true }, data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore },
+      required: ['success', 'data', ...(data.required ?? []).filter((name) => name !== 'items')],
+      properties: { success: { const: true }, data: items, ...beside },
     };
   }
   return { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } };
@@ -104,7 +105,7 @@ function successResponse(tool: Tool, faces: Faces): Record<string, unknown> {
   const events = { 'text/event-stream': { schema: eventStream(tool, data) } };
   const wire = STREAM_WIRE[tool.http.wire ?? 'flowyte'];
   return tool.http.sse === 'requested'
-    ? { description: `JSON, or when the request says \`stream: true\`: ${wire}`, content: { ...json, ...events } }
+    ? { description: `JSON, or when the request says \`stream: true\` or accepts \`text/event-stream\`: ${wire}`, content: { ...json, ...events } }
     : { description: wire, content: events };
 }
 

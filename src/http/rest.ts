@@ -5,7 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { FlowyteError, toProblem, type ErrorCode } from '../errors.ts';
 import { invokeTool } from '../tools/invoke.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
-import type { FileOutput } from '../tools/define.ts';
+import { isList, type FileOutput } from '../tools/define.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './authenticate.ts';
 import { fieldKinds, gatherInput } from './input.ts';
@@ -16,19 +16,23 @@ export function honoPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** The success envelope; paginated tools put their items in `data` beside the cursor. */
+/** The success envelope; a list's items are `data`, and its other fields (a page's cursor, …) sit beside it. */
 export function envelope(tool: Tool, data: unknown): Record<string, unknown> {
-  if (tool.flags.paginated) {
-    const page = data as { items: unknown[]; nextCursor: string | null; hasMore: boolean };
-    return { success: true, data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore };
+  if (isList(tool)) {
+    const { items, ...beside } = data as { items: unknown[] };
+    return { success: true, data: items, ...beside };
   }
   return { success: true, data };
 }
 
-/** Whether this request of a streaming tool is answered with SSE. */
-function wantsStream(tool: Tool, input: Record<string, unknown>): boolean {
+/**
+ * Whether this request of a streaming tool is answered with SSE. A tool that streams on request
+ * does when the input says `stream: true` or the client accepts `text/event-stream`; JSON otherwise.
+ */
+function wantsStream(tool: Tool, input: Record<string, unknown>, accept: string | undefined): boolean {
   if (!tool.flags.streaming) return false;
-  return tool.http.sse === 'requested' ? input.stream === true : true;
+  if (tool.http.sse !== 'requested') return true;
+  return input.stream === true || /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept ?? '');
 }
 
 /**
@@ -124,7 +128,7 @@ export function mountTools(app: Hono<AppEnv>, tools: readonly Tool[], services: 
     app.on(tool.http.method, `/api/v1${honoPath(tool.http.path)}`, bodyGuard, async function toolRoute(c) {
       kinds ??= fieldKinds(tool);
       const input = await gatherInput(c, tool, kinds);
-      if (wantsStream(tool, input)) return streamTool(c, tool, input, services);
+      if (wantsStream(tool, input, c.req.header('accept'))) return streamTool(c, tool, input, services);
       const result = await invokeTool(tool, input, { actor: c.var.actor, services, requestId: c.var.requestId });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       if (tool.http.file) return fileResponse(result.data as FileOutput);

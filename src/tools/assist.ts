@@ -13,6 +13,10 @@ const requestFields = {
   message: z.string().trim().min(1).max(4000).optional().describe('What you want done or want to know, in plain words. Optional when only confirming or rejecting.'),
   threadId: idField('Continue this thread (ath_…); omit to start a new one. Needed to confirm or reject.').optional(),
   confirm: actionIds('Pending actions of the thread to run now, exactly as they were paused.'),
+  confirmed: z
+    .boolean()
+    .default(false)
+    .describe('true resends the paused actions marked as confirmed: every action still pending on the thread (less those in reject) runs once, exactly as paused, and a resent message is not planned again.'),
   reject: actionIds('Pending actions of the thread to drop.'),
   stream: z.boolean().default(false).describe('Answer with server-sent events (tools offered, tool calls, pending actions, reply tokens) ending with the result.'),
 };
@@ -67,13 +71,13 @@ export const assistAccount = defineTool({
   name: 'assist',
   title: 'Account AI copilot',
   description:
-    "Ask for what you want in plain words (\"create an agent called Acme Support\", \"how many calls did my agents miss this week\"). The copilot calls Flowyte's own tools for you, with your permissions: reads run at once, and every destructive step (publish, delete, buy, …) is paused as a pending action. Send its id back in confirm, on the same threadId, to run it exactly as shown, once. With stream: true, progress streams as server-sent events.",
+    "Ask for what you want in plain words (\"create an agent called Acme Support\", \"how many calls did my agents miss this week\"). The copilot calls Flowyte's own tools for you, with your permissions: reads run at once, and every destructive step (publish, delete, buy, …) is paused as a pending action. Send its id back in confirm (or resend with confirmed: true), on the same threadId, to run it exactly as shown, once. With stream: true (REST: or Accept: text/event-stream), progress streams as server-sent events.",
   http: { method: 'POST', path: '/assist', sse: 'requested' },
   toolset: TOOLSET,
   flags: { streaming: true, openWorld: true },
   input: z.object({ ...requestFields }),
   output: outcomeSchema,
-  execute: async (input, context) => assist(context, { message: input.message, threadId: input.threadId, confirm: input.confirm, reject: input.reject }),
+  execute: async (input, context) => assist(context, { message: input.message, threadId: input.threadId, confirm: input.confirm, confirmed: input.confirmed, reject: input.reject }),
 });
 
 export const assistAgent = defineTool({
@@ -89,7 +93,7 @@ export const assistAgent = defineTool({
   output: outcomeSchema,
   execute: async (input, context) => {
     if (!context.services.agents.find(context.org.id, input.id)) throw notFound('agent', input.id);
-    return assist(context, { message: input.message, threadId: input.threadId, confirm: input.confirm, reject: input.reject, agentId: input.id });
+    return assist(context, { message: input.message, threadId: input.threadId, confirm: input.confirm, confirmed: input.confirmed, reject: input.reject, agentId: input.id });
   },
 });
 

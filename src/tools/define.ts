@@ -19,6 +19,10 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
   ]) {
     if (!(field in shape)) throw new Error(`tool ${spec.name} must declare input field "${field}"`);
   }
+  const output = spec.output.shape as Record<string, unknown>;
+  if ((flags.list || flags.paginated) && (!('items' in output) || 'data' in output || 'success' in output)) {
+    throw new Error(`tool ${spec.name} is a list: its output needs "items" and no "data" or "success" field`);
+  }
   return {
     name: spec.name,
     title: spec.title,
@@ -69,6 +73,16 @@ export const idempotencyKeyField = z
 /** Output of a tool that deletes one thing. */
 export function deletedOutput(kind: string) {
   return z.object({ id: z.string().describe(`The deleted ${kind}.`), deleted: z.literal(true).describe('Always true.') });
+}
+
+/** Whether a tool's output is a list (`{ items, … }`), which REST answers as `data: items`. */
+export function isList(tool: Tool): boolean {
+  return Boolean(tool.flags.list || tool.flags.paginated);
+}
+
+/** Output schema of a list tool (flag `list`): the items, and any fields about the list beside them. */
+export function listOf<T extends z.ZodType, F extends z.ZodRawShape = {}>(item: T, description: string, fields?: F) {
+  return z.object({ items: z.array(item).describe(description), ...(fields ?? ({} as F)) });
 }
 
 /** Output schema of a paginated tool. */

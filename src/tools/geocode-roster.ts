@@ -32,7 +32,7 @@ export const geocodeRoster = defineTool({
   http: { method: 'POST', path: '/agents/{agentId}/geocode-roster' },
   scope: 'skills:write',
   toolset: 'skills',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     agentId: idField('The agent id (agt_…).'),
     locations: z

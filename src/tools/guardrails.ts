@@ -1,6 +1,6 @@
 /** Guardrails and caller verification of an agent: read, replace (the whole list), patch. */
 import { z } from 'zod';
-import { defineTool, idField } from './define.ts';
+import { defineTool, idField, listOf } from './define.ts';
 import { FlowyteError } from '../errors.ts';
 import { loadAgent } from './agents/present.ts';
 import type { ToolContext } from './types.ts';
@@ -19,7 +19,7 @@ export const policySchema = z.object({
   isEnabled: z.boolean().describe('Whether it is enforced.'),
   config: z.record(z.string(), z.unknown()).describe('Its settings, defaults filled in.'),
 });
-const policiesOutput = z.object({ items: z.array(policySchema).describe('The policies, in order.') });
+const policiesOutput = listOf(policySchema, 'The policies, in order.');
 
 export const verificationSchema = z.object({
   id: z.string().describe('Config id (cvf_…).'),
@@ -30,7 +30,7 @@ export const verificationSchema = z.object({
   maxAttempts: z.number().int().describe('Failed attempts before it locks.'),
   stepUpFor: z.array(z.string()).describe('Skills that need a fresh verification.'),
 });
-const verificationOutput = z.object({ items: z.array(verificationSchema).describe('The methods, in order.') });
+const verificationOutput = listOf(verificationSchema, 'The methods, in order.');
 
 /** A referenced skill must be one of this agent's. */
 function checkSkillIds(context: ToolContext, agent: string, ids: (string | null)[], field: (index: number) => string): void {
@@ -56,7 +56,7 @@ export const getGuardrails = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/guardrails' },
   scope: 'guardrails:read',
   toolset: 'guardrails',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ agentId }),
   output: policiesOutput,
   execute: async (input, context) => ({ items: context.services.guardrails.policies(context.org.id, loadAgent(context, input.agentId).id) }),
@@ -69,7 +69,7 @@ export const replaceGuardrails = defineTool({
   http: { method: 'PUT', path: '/agents/{agentId}/guardrails', arrayBody: 'policies' },
   scope: 'guardrails:write',
   toolset: 'guardrails',
-  flags: { destructive: true, idempotent: true },
+  flags: { list: true, destructive: true, idempotent: true },
   input: z.object({ agentId, policies: z.array(policyInputSchema.describe('One policy.')).max(100).describe('Every policy the agent should have.') }),
   output: policiesOutput,
   execute: async (input, context) => savePolicies(context, loadAgent(context, input.agentId).id, input.policies),
@@ -82,6 +82,7 @@ export const patchGuardrails = defineTool({
   http: { method: 'PATCH', path: '/agents/{agentId}/guardrails', arrayBody: 'policies' },
   scope: 'guardrails:write',
   toolset: 'guardrails',
+  flags: { list: true },
   input: z.object({ agentId, policies: z.array(policyInputSchema.describe('One policy.')).max(100).describe('The policies to add or change.') }),
   output: policiesOutput,
   execute: async (input, context) => {
@@ -100,7 +101,7 @@ export const getCallerVerification = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/caller-verification' },
   scope: 'guardrails:read',
   toolset: 'guardrails',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ agentId }),
   output: verificationOutput,
   execute: async (input, context) => ({ items: context.services.guardrails.verification(context.org.id, loadAgent(context, input.agentId).id) }),
@@ -114,7 +115,7 @@ export const replaceCallerVerification = defineTool({
   http: { method: 'PUT', path: '/agents/{agentId}/caller-verification', arrayBody: 'configs' },
   scope: 'guardrails:write',
   toolset: 'guardrails',
-  flags: { destructive: true, idempotent: true },
+  flags: { list: true, destructive: true, idempotent: true },
   input: z.object({ agentId, configs: z.array(verificationInputSchema.describe('One method.')).max(10).describe('Every verification method.') }),
   output: verificationOutput,
   execute: async (input, context) => {

@@ -114,7 +114,7 @@ export const listSkillTypes = defineTool({
   http: { method: 'GET', path: '/skill-types' },
   scope: 'skills:read',
   toolset: 'skills',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({}),
   output: z.object({
     items: z

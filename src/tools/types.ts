@@ -22,8 +22,13 @@ export interface ToolFlags {
   streaming?: boolean;
   /** In the contract but not open yet: answers 403 operation_reserved. */
   reserved?: boolean;
-  /** Output is `{ items, nextCursor, hasMore }`; input takes `cursor` and `limit`. */
+  /** Output is `{ items, nextCursor, hasMore }`; input takes `cursor` and `limit`. A paginated tool is a list. */
   paginated?: boolean;
+  /**
+   * Output is a list: `{ items, …fields about the list }` (see `listOf`). REST answers
+   * `data: items` with the other fields beside `data`, as it does `nextCursor` for a page.
+   */
+  list?: boolean;
   /** Accepts an Idempotency-Key (REST header, `idempotencyKey` argument on MCP). */
   idempotencyKey?: boolean;
   /** Honours If-Match (REST header, `ifMatch` argument on MCP). */
@@ -87,7 +92,7 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   flags?: ToolFlags;
   /**
    * Output fields holding text that outsiders wrote (crawled pages, callers, visitors), e.g.
-   * `content` or `chunks[].text` (for paginated tools, relative to each item). MCP fences them
+   * `content` or `items[].text` (for paginated tools, relative to each item). MCP fences them
    * as untrusted data.
    */
   untrusted?: string[];

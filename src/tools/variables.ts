@@ -3,7 +3,7 @@
  * playbooks and skills, plus the notes and type hints people attach (documentation only).
  */
 import { z } from 'zod';
-import { defineTool, idField } from './define.ts';
+import { defineTool, idField, listOf } from './define.ts';
 import { notFound } from '../errors.ts';
 import { loadAgent } from './agents/present.ts';
 import type { ToolContext } from './types.ts';
@@ -102,9 +102,9 @@ export const listVariables = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/variables' },
   scope: 'playbooks:read',
   toolset: 'playbooks',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ agentId }),
-  output: z.object({ items: z.array(variableSchema).describe('Every variable, sorted by name (case-sensitive).') }),
+  output: listOf(variableSchema, 'Every variable, sorted by name (case-sensitive).'),
   execute: async (input, context) => ({ items: variablesOf(context, loadAgent(context, input.agentId).id) }),
 });
 

@@ -1,6 +1,6 @@
 /** The voice catalog: browse by facet, live facet counts, and phrase search. */
 import { z } from 'zod';
-import { defineTool } from './define.ts';
+import { defineTool, listOf } from './define.ts';
 import { VOICE_FACETS, type Voice, type VoiceFacet, type VoiceFilters } from '../runtime/voices.ts';
 import type { ToolContext } from './types.ts';
 import { chatModelFor } from '../runtime/models/chat-model.ts';
@@ -58,15 +58,12 @@ export const listVoices = defineTool({
   http: { method: 'GET', path: '/voices' },
   scope: 'agents:read',
   toolset: 'voices',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object(filterShape),
-  output: z.object({
-    voices: z.array(voiceSchema).describe('Matching voices.'),
-    total: z.number().int().describe('How many matched.'),
-  }),
+  output: listOf(voiceSchema, 'Matching voices.', { total: z.number().int().describe('How many matched.') }),
   execute: async (input, context) => {
-    const voices = context.services.voices.filter(input as VoiceFilters).map(presentVoice);
-    return { voices, total: voices.length };
+    const items = context.services.voices.filter(input as VoiceFilters).map(presentVoice);
+    return { items, total: items.length };
   },
 });
 
@@ -100,25 +97,24 @@ export const searchVoices = defineTool({
   http: { method: 'POST', path: '/voices/search' },
   scope: 'agents:read',
   toolset: 'voices',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     query: z.string().min(1).max(300).describe('What the voice should sound like, in plain words.'),
     limit: z.number().int().min(1).max(20).default(5).describe('How many voices to return (1-20).'),
   }),
-  output: z.object({
-    filters: z.record(z.string(), z.string()).describe('Facets the phrase resolved to.'),
-    voices: z
-      .array(voiceSchema.extend({
-        score: z.number().describe('Higher is a closer match.'),
-        matched: z.array(z.string()).describe('Resolved facets this voice matches.'),
-      }))
-      .describe('Best matches first.'),
-  }),
+  output: listOf(
+    voiceSchema.extend({
+      score: z.number().describe('Higher is a closer match.'),
+      matched: z.array(z.string()).describe('Resolved facets this voice matches.'),
+    }),
+    'Best matches first.',
+    { filters: z.record(z.string(), z.string()).describe('Facets the phrase resolved to.') },
+  ),
   execute: async (input, context) => {
     const { filters, results } = context.services.voices.search(input.query, input.limit, await facetsFromModel(context, input.query));
     return {
       filters,
-      voices: results.map((result) => ({ ...presentVoice(result.voice), score: result.score, matched: result.matched })),
+      items: results.map((result) => ({ ...presentVoice(result.voice), score: result.score, matched: result.matched })),
     };
   },
 });

@@ -109,6 +109,62 @@ describe('POST /assist on the local model', () => {
     expect(frames.at(-1)!.data.changes[0]).toMatchObject({ tool: 'create_agent' });
   });
 
+  it('streams when the client accepts text/event-stream, and answers JSON when it accepts application/json', async () => {
+    const platform = opened(createPlatform());
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Acme Support' } }))).data;
+    const streamed = await platform.request('POST', `/agents/${agent.id}/assist`, {
+      body: { message: 'Rename it to Acme Desk' },
+      headers: { Accept: 'text/event-stream' },
+    });
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    const frames = parseSse(await streamed.text());
+    expect(frames[0].event).toBe('tools_offered');
+    expect(frames.at(-1)!.event).toBe('done');
+    expect(frames.at(-1)!.data.threadId).toMatch(/^ath_/);
+
+    const plain = await platform.request('POST', '/assist', { body: { message: 'Create an agent called Plain' }, headers: { Accept: 'application/json' } });
+    expect(plain.headers.get('content-type')).toContain('application/json');
+    expect((await body(plain)).data.changes[0]).toMatchObject({ tool: 'create_agent' });
+  });
+
+  it('runs the paused actions when the request is resent marked confirmed, without planning its message again', async () => {
+    const platform = opened(createPlatform());
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Acme Support' } }))).data;
+    const message = 'Delete the Acme agent';
+    const asked = await assist(platform, { message });
+    const [action] = asked.pendingActions;
+    expect((await platform.request('GET', `/agents/${agent.id}`)).status).toBe(200);
+
+    const done = await assist(platform, { message, threadId: asked.threadId, confirmed: true });
+    expect(done.changes).toEqual([{ tool: 'delete_agent', summary: action.summary, id: agent.id, actionId: action.id }]);
+    expect(done.pendingActions).toEqual([]);
+    expect((await platform.request('GET', `/agents/${agent.id}`)).status).toBe(404);
+    const thread = (await body(await platform.request('GET', `/assist/threads/${asked.threadId}`))).data;
+    expect(thread.actions.map((entry: { status: string }) => entry.status)).toEqual(['done']);
+    expect(thread.messages.filter((entry: { role: string }) => entry.role === 'user')).toHaveLength(1);
+
+    // Nothing is left to confirm; confirmed needs the thread it confirms on.
+    expect((await assist(platform, { threadId: asked.threadId, confirmed: true })).reply).toBe('Nothing was waiting for confirmation on this thread.');
+    const orphan = await platform.request('POST', '/assist', { body: { message, confirmed: true } });
+    expect(orphan.status).toBe(400);
+    expect((await body(orphan)).errors).toEqual([{ field: 'threadId', message: expect.stringContaining('confirmed') }]);
+  });
+
+  it('leaves the actions named in reject alone when the rest are confirmed', async () => {
+    const platform = opened(createPlatform());
+    const first = (await body(await platform.request('POST', '/agents', { body: { name: 'Acme Support' } }))).data;
+    const second = (await body(await platform.request('POST', '/agents', { body: { name: 'Night line' } }))).data;
+    const asked = await assist(platform, { message: 'Delete the Acme agent' });
+    const more = await assist(platform, { message: 'Delete the Night line agent', threadId: asked.threadId });
+    const [keep] = more.pendingActions;
+    expect(keep.input).toEqual({ id: second.id });
+
+    const done = await assist(platform, { threadId: asked.threadId, confirmed: true, reject: [keep.id] });
+    expect(done.changes.map((change: { id: string }) => change.id)).toEqual([first.id]);
+    expect((await platform.request('GET', `/agents/${first.id}`)).status).toBe(404);
+    expect((await platform.request('GET', `/agents/${second.id}`)).status).toBe(200);
+  });
+
   it('keeps threads: the most recently active first, filtered by agent, each with its messages and actions', async () => {
     const platform = opened(createPlatform());
     const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Acme Support' } }))).data;

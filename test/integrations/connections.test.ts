@@ -30,7 +30,7 @@ async function problemOf(response: Response) {
 describe('list_integration_catalog', () => {
   it('lists the curated providers, and shows which the org connected and as which account', async () => {
     const platform = platformWith();
-    const before = (await call(platform, 'GET', '/integrations/catalog')).items as any[];
+    const before = (await call(platform, 'GET', '/integrations/catalog')) as any[];
     const byKind = Object.fromEntries(before.map((item) => [item.kind, item]));
     expect(byKind.google_calendar).toMatchObject({ name: 'Google Calendar', category: 'calendar', auth: 'oauth', actionCount: 2, hasPack: false, discoverable: false, connected: false, accountLabel: null });
     expect(byKind.google_sheets).toMatchObject({ name: 'Google Sheets', category: 'spreadsheet', auth: 'oauth', actionCount: 1, connected: false });
@@ -38,10 +38,10 @@ describe('list_integration_catalog', () => {
     expect(byKind.shopify.description.length).toBeGreaterThan(20);
 
     await connectShopify(platform, shop);
-    const after = (await call(platform, 'GET', '/integrations/catalog')).items as any[];
+    const after = (await call(platform, 'GET', '/integrations/catalog')) as any[];
     expect(after.find((item) => item.kind === 'shopify')).toMatchObject({ connected: true, accountLabel: 'Acme Outfitters' });
     // Another org sees its own picture.
-    const other = (await call(platform, 'GET', '/integrations/catalog', undefined, platform.orgB.apiKey.secret)).items as any[];
+    const other = (await call(platform, 'GET', '/integrations/catalog', undefined, platform.orgB.apiKey.secret)) as any[];
     expect(other.find((item) => item.kind === 'shopify')).toMatchObject({ connected: false, accountLabel: null });
   });
 });
@@ -62,7 +62,7 @@ describe('list_integrations', () => {
     const listed = await record('GET', '/integrations');
     await record('GET', '/integrations/google_calendar/actions');
 
-    const items = JSON.parse(answers.at(-2)!).data.items;
+    const items = JSON.parse(answers.at(-2)!).data;
     expect(items).toEqual([
       { kind: 'google_calendar', name: 'Google Calendar', status: 'connected', accountLabel: google.email, connectedAt: expect.any(String), updatedAt: expect.any(String), discoveredAt: null },
       { kind: 'shopify', name: 'Shopify', status: 'connected', accountLabel: 'Acme Outfitters', connectedAt: expect.any(String), updatedAt: expect.any(String), discoveredAt: null },
@@ -145,7 +145,7 @@ describe('connect_integration through OAuth', () => {
     const page = await platform.app.request(back.pathname + back.search);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`Google Calendar is connected as ${google.email}`);
-    const [connection] = (await call(platform, 'GET', '/integrations')).items;
+    const [connection] = (await call(platform, 'GET', '/integrations'));
     expect(connection).toMatchObject({ kind: 'google_calendar', status: 'connected', accountLabel: google.email });
     expect(google.requests.filter((request) => request.path === '/token').map((request) => request.grantType)).toEqual(['authorization_code']);
   });
@@ -226,10 +226,10 @@ describe('disconnect_integration', () => {
     const platform = platformWith();
     await connectShopify(platform, shop);
     expect(await call(platform, 'DELETE', '/integrations/shopify')).toEqual({ kind: 'shopify', status: 'disconnected' });
-    expect((await call(platform, 'GET', '/integrations')).items).toEqual([]);
+    expect((await call(platform, 'GET', '/integrations'))).toEqual([]);
     expect(platform.services.integrations.credentials(platform.orgA.org.id, 'shopify')).toBeUndefined();
     await connectShopify(platform, shop);
-    expect((await call(platform, 'GET', '/integrations')).items).toHaveLength(1);
+    expect((await call(platform, 'GET', '/integrations'))).toHaveLength(1);
   });
 
   it('returns 404 when the provider is not connected, or only another org connected it', async () => {

@@ -24,14 +24,14 @@ const provision = (payload: unknown = {}, agentId = platform.agentId) => platfor
 describe('list_integration_actions', () => {
   it("lists each action's slug, parameters and the settings it still needs", async () => {
     const calendar = await call(platform, 'GET', '/integrations/google_calendar/actions');
-    expect(calendar.items.map((action: { slug: string }) => action.slug)).toEqual(['check_availability', 'book_appointment']);
-    expect(calendar.items[1]).toMatchObject({ name: 'Book an appointment', important: true, readOnly: false, configNeeded: [] });
-    expect(calendar.items[1].parameters.required).toEqual(['caller_name', 'caller_phone', 'date', 'time']);
+    expect(calendar.map((action: { slug: string }) => action.slug)).toEqual(['check_availability', 'book_appointment']);
+    expect(calendar[1]).toMatchObject({ name: 'Book an appointment', important: true, readOnly: false, configNeeded: [] });
+    expect(calendar[1].parameters.required).toEqual(['caller_name', 'caller_phone', 'date', 'time']);
     const sheets = await call(platform, 'GET', '/integrations/google_sheets/actions');
-    expect(sheets.items[0]).toMatchObject({ slug: 'append_row', readOnly: false });
-    expect(sheets.items[0].configNeeded.map((needed: { key: string }) => needed.key)).toEqual(['spreadsheetId', 'sheet', 'columns']);
+    expect(sheets[0]).toMatchObject({ slug: 'append_row', readOnly: false });
+    expect(sheets[0].configNeeded.map((needed: { key: string }) => needed.key)).toEqual(['spreadsheetId', 'sheet', 'columns']);
     const store = await call(platform, 'GET', '/integrations/shopify/actions');
-    expect(store.items).toEqual([expect.objectContaining({ slug: 'lookup_order', readOnly: true, important: true, configNeeded: [] })]);
+    expect(store).toEqual([expect.objectContaining({ slug: 'lookup_order', readOnly: true, important: true, configNeeded: [] })]);
   });
 
   it('returns 404 for a provider that is not in the catalog', async () => {
@@ -49,9 +49,9 @@ describe('provision_integration_actions', () => {
   it('provisions the important actions when none are named, and is a no-op the second time', async () => {
     await connectShopify(platform, shop);
     const first = (await body(await provision())).data;
-    expect(first.items).toHaveLength(1);
-    expect(first.items[0].created).toBe(true);
-    expect(first.items[0].skill).toMatchObject({
+    expect(first).toHaveLength(1);
+    expect(first[0].created).toBe(true);
+    expect(first[0].skill).toMatchObject({
       name: 'Look up an order',
       skillType: 'integration_action',
       enabled: true,
@@ -59,7 +59,7 @@ describe('provision_integration_actions', () => {
       integration: { kind: 'shopify', ref: 'action:lookup_order' },
     });
     const again = (await body(await provision({ actions: ['lookup_order'] }))).data;
-    expect(again.items).toEqual([{ skill: first.items[0].skill, created: false }]);
+    expect(again).toEqual([{ skill: first[0].skill, created: false }]);
     const skills = await call(platform, 'GET', `/agents/${platform.agentId}/skills`);
     expect(skills).toHaveLength(1);
   });
@@ -76,7 +76,7 @@ describe('provision_integration_actions', () => {
 
   it("lands an action that needs operator settings disabled, until they are set", async () => {
     platform.services.integrations.connect(platform.orgA.org.id, 'google_sheets', { access_token: 'x', refresh_token: 'y', expires_at: '2100-01-01T00:00:00Z' }, 'a@example.com');
-    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {})).items;
+    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {}));
     expect(item).toMatchObject({ created: true, skill: { enabled: false, executionConfig: { kind: 'google_sheets', action: 'append_row' } } });
 
     const unknownSetting = await platform.request('PATCH', `/agents/${platform.agentId}/skills/${item.skill.id}`, {
@@ -109,15 +109,15 @@ describe('remove_integration_skills', () => {
   it("deletes the integration's skills and leaves hand-made ones and other integrations' alone", async () => {
     await connectShopify(platform, shop);
     platform.services.integrations.connect(platform.orgA.org.id, 'google_calendar', { access_token: 'x', refresh_token: 'y', expires_at: '2100-01-01T00:00:00Z' }, 'a@example.com');
-    const [order] = (await body(await provision())).data.items;
+    const [order] = (await body(await provision())).data;
     await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_calendar/provision`, { actions: ['check_availability'] });
     const handMade = await call(platform, 'POST', `/agents/${platform.agentId}/skills`, { name: 'Take a message', description: 'Take a message for the team.', skillType: 'take_message' });
     expect(handMade.integration).toBeNull();
 
-    expect(await call(platform, 'DELETE', `/agents/${platform.agentId}/integrations/shopify/provision`)).toEqual({ kind: 'shopify', removed: [order.skill.id] });
+    expect(await body(await platform.request('DELETE', `/agents/${platform.agentId}/integrations/shopify/provision`))).toEqual({ success: true, data: [order.skill.id], kind: 'shopify' });
     const left = await call(platform, 'GET', `/agents/${platform.agentId}/skills`);
     expect(left.map((skill: { name: string }) => skill.name).sort()).toEqual(['Check availability', 'Take a message']);
-    expect(await call(platform, 'DELETE', `/agents/${platform.agentId}/integrations/shopify/provision`)).toEqual({ kind: 'shopify', removed: [] });
+    expect(await call(platform, 'DELETE', `/agents/${platform.agentId}/integrations/shopify/provision`)).toEqual([]);
   });
 });
 

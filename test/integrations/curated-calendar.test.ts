@@ -24,7 +24,7 @@ beforeEach(async () => {
   google.events.push({ id: 'busy1', calendarId: 'primary', summary: 'Team meeting', description: '', start: { dateTime: '2025-06-04T18:00:00Z' }, end: { dateTime: '2025-06-04T19:00:00Z' } });
   platform = opened(await createChatPlatform(providerConfig({ google }), () => new Date(clock)));
   await connectGoogle(platform, 'google_calendar');
-  const { items } = await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_calendar/provision`, {});
+  const items = await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_calendar/provision`, {});
   expect(items.map((item: { skill: { name: string; enabled: boolean } }) => [item.skill.name, item.skill.enabled])).toEqual([['Check availability', true], ['Book an appointment', true]]);
   await platform.publish();
 });

@@ -63,7 +63,7 @@ describe('lookup_spreadsheet', () => {
 describe('append_row in a live conversation', () => {
   it('logs the caller as a row, each value under the column mapped to it', async () => {
     await connectGoogle(platform, 'google_sheets');
-    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, { actions: ['append_row'] })).items;
+    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, { actions: ['append_row'] }));
     expect(item.skill.enabled).toBe(false);
     await call(platform, 'PATCH', `/agents/${platform.agentId}/skills/${item.skill.id}`, {
       enabled: true,
@@ -86,7 +86,7 @@ describe('append_row in a live conversation', () => {
 
   it('answers politely when a mapped column is not in the tab', async () => {
     await connectGoogle(platform, 'google_sheets');
-    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {})).items;
+    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {}));
     await call(platform, 'PATCH', `/agents/${platform.agentId}/skills/${item.skill.id}`, {
       enabled: true,
       executionConfig: { kind: 'google_sheets', action: 'append_row', spreadsheetId: SHEET_ID, sheet: 'Call log', columns: { 'Full name': 'caller_name' } },
@@ -99,7 +99,7 @@ describe('append_row in a live conversation', () => {
 
   it('answers politely while the skill is enabled without its settings', async () => {
     await connectGoogle(platform, 'google_sheets');
-    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {})).items;
+    const [item] = (await call(platform, 'POST', `/agents/${platform.agentId}/integrations/google_sheets/provision`, {}));
     await call(platform, 'PATCH', `/agents/${platform.agentId}/skills/${item.skill.id}`, { enabled: true });
     await platform.publish();
     const frames = await talkLive(platform, platform.agentId, ['Please log my details: my name is Ana Silva and my phone is 720-555-0142']);

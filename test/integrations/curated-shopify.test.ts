@@ -66,7 +66,7 @@ describe('claim_shopify_install', () => {
   it('attaches a pending App Store install to the org, once', async () => {
     const { claimSecret } = recordPendingInstall(platform.services, shop.shop, shop.accessToken);
     expect(await call(platform, 'POST', '/integrations/shopify/claim', { shop: shop.shop, claimSecret })).toEqual({ kind: 'shopify', status: 'connected', accountLabel: shop.shop });
-    expect((await call(platform, 'GET', '/integrations')).items).toEqual([expect.objectContaining({ kind: 'shopify', status: 'connected', accountLabel: shop.shop })]);
+    expect((await call(platform, 'GET', '/integrations'))).toEqual([expect.objectContaining({ kind: 'shopify', status: 'connected', accountLabel: shop.shop })]);
     expect(platform.services.integrations.credentials(platform.orgA.org.id, 'shopify')).toEqual({ shop: shop.shop, access_token: shop.accessToken });
 
     const again = await claim({ shop: shop.shop, claimSecret }, 'shopify', platform.orgB.apiKey.secret);

@@ -25,7 +25,7 @@ const byPreset = (items: { preset: string; created: boolean; skill: { id: string
 describe('field_service provider', () => {
   it('is in the catalog as a pack-based provider', async () => {
     const { platform } = await setup({ connect: false });
-    const entry = (await ok(platform, 'GET', '/integrations/catalog')).items.find((item: { kind: string }) => item.kind === 'field_service');
+    const entry = (await ok(platform, 'GET', '/integrations/catalog')).find((item: { kind: string }) => item.kind === 'field_service');
     expect(entry).toMatchObject({ category: 'field_service', auth: 'api_key', actionCount: 0, hasPack: true, discoverable: true, connected: false });
   });
 
@@ -70,14 +70,14 @@ describe('get_integration_pack', () => {
 describe('install_integration_pack', () => {
   it('discovers first, installs every preset (writes disabled), and is idempotent', async () => {
     const { platform, installPath } = await setup();
-    const first = byPreset((await ok(platform, 'POST', installPath, {})).items);
+    const first = byPreset((await ok(platform, 'POST', installPath, {})));
     expect(Object.keys(first)).toEqual(['find_client', 'create_lead', 'get_job_status']);
     expect(Object.values(first).every((item: any) => item.created)).toBe(true);
     expect(first.find_client).toMatchObject({ skill: { name: 'Find client', skillType: 'integration_binding', enabled: true } });
     expect(first.create_lead).toMatchObject({ skill: { enabled: false, requiresConfirmation: true } });
-    expect((await ok(platform, 'GET', '/integrations')).items[0].discoveredAt).not.toBeNull();
+    expect((await ok(platform, 'GET', '/integrations'))[0].discoveredAt).not.toBeNull();
 
-    const again = byPreset((await ok(platform, 'POST', installPath, { presets: ['get_job_status', 'find_client'] })).items);
+    const again = byPreset((await ok(platform, 'POST', installPath, { presets: ['get_job_status', 'find_client'] })));
     expect(Object.keys(again)).toEqual(['find_client', 'get_job_status']);
     expect(again.find_client).toMatchObject({ created: false, skill: { id: first.find_client.skill.id } });
     expect((await ok(platform, 'GET', `/agents/${platform.agentId}/skills?limit=100`)).filter((skill: { skillType: string }) => skill.skillType === 'integration_binding')).toHaveLength(3);
@@ -85,7 +85,7 @@ describe('install_integration_pack', () => {
 
   it('installs only the presets named, and refuses one the pack does not have', async () => {
     const { platform, installPath } = await setup();
-    const only = (await ok(platform, 'POST', installPath, { presets: ['find_client'] })).items;
+    const only = (await ok(platform, 'POST', installPath, { presets: ['find_client'] }));
     expect(only.map((item: { preset: string }) => item.preset)).toEqual(['find_client']);
     const unknown = await call(platform, 'POST', installPath, { presets: ['find_client', 'book_visit'] });
     expect([unknown.status, unknown.json.code, unknown.json.errors[0].field]).toEqual([400, 'validation_error', 'presets[1]']);
@@ -115,18 +115,18 @@ describe('provision_integration_actions on a pack-based provider', () => {
   it('installs the pack, as the HVAC guide expects from a provision with no body', async () => {
     const { platform } = await setup();
     const provisioned = await ok(platform, 'POST', `/agents/${platform.agentId}/integrations/field_service/provision`);
-    expect(provisioned.items.map((item: { skill: { name: string }; created: boolean }) => `${item.skill.name}:${item.created}`)).toEqual([
+    expect(provisioned.map((item: { skill: { name: string }; created: boolean }) => `${item.skill.name}:${item.created}`)).toEqual([
       'Find client:true', 'Create lead:true', 'Get job status:true',
     ]);
     const again = await ok(platform, 'POST', `/agents/${platform.agentId}/integrations/field_service/provision`);
-    expect(again.items.every((item: { created: boolean }) => !item.created)).toBe(true);
+    expect(again.every((item: { created: boolean }) => !item.created)).toBe(true);
   });
 });
 
 describe('the HVAC answering flow', () => {
   it('recognizes the caller, opens a request in the field-service system, and reads back the next visit', async () => {
     const { platform, server, installPath } = await setup();
-    const installed = byPreset((await ok(platform, 'POST', installPath, {})).items);
+    const installed = byPreset((await ok(platform, 'POST', installPath, {})));
     // The write was installed disabled: an operator reviews it and turns it on.
     await ok(platform, 'PATCH', `/agents/${platform.agentId}/skills/${installed.create_lead.skill.id}`, { enabled: true });
     await platform.publish();

@@ -33,7 +33,7 @@ describe('graphql provider', () => {
     const job = await ok(platform, 'GET', '/integrations/graphql/objects/Job');
     expect(job.fields.find((field: { name: string }) => field.name === 'jobStatus').allowedValues).toEqual(['UPCOMING', 'ACTIVE', 'REQUIRES_INVOICING', 'COMPLETED', 'CANCELLED']);
 
-    const operations = (await ok(platform, 'GET', '/integrations/graphql/operations?readOnly=false')).items;
+    const operations = (await ok(platform, 'GET', '/integrations/graphql/operations?readOnly=false'));
     expect(operations.map((operation: { name: string; mode: string }) => `${operation.name}:${operation.mode}`).sort()).toEqual([
       'client:read', 'clientByPhone:read', 'clients:read', 'createRequest:insert', 'job:read', 'jobs:read', 'updateJob:update',
     ]);
@@ -61,7 +61,7 @@ describe('graphql provider', () => {
     expect([notGraphQL.status, notGraphQL.json.code]).toEqual([502, 'integration_error']);
     const badShape = await call(platform, 'POST', '/integrations/graphql/connect', { credentials: { endpoint: 'ftp://example.com/graphql' } });
     expect([badShape.status, badShape.json.errors[0].field]).toEqual([400, 'credentials.endpoint']);
-    expect((await ok(platform, 'GET', '/integrations')).items).toEqual([]);
+    expect((await ok(platform, 'GET', '/integrations'))).toEqual([]);
   });
 
   it('refuses a private address unless the deployment allows private networks', async () => {

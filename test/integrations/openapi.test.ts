@@ -37,7 +37,7 @@ describe('openapi provider', () => {
     expect(customer.fields.find((field: { name: string }) => field.name === 'ssn')).toMatchObject({ sensitive: true });
     expect(customer.fields.find((field: { name: string }) => field.name === 'tier').allowedValues).toEqual(['standard', 'gold', 'platinum']);
 
-    const operations = (await ok(platform, 'GET', '/integrations/openapi/operations?readOnly=false')).items;
+    const operations = (await ok(platform, 'GET', '/integrations/openapi/operations?readOnly=false'));
     expect(operations.map((operation: { name: string; mode: string; returns: string }) => `${operation.name}:${operation.mode}:${operation.returns}`)).toEqual([
       'bookAppointment:insert:one', 'getCustomer:read:one', 'listAppointments:read:many', 'nextAppointment:read:one', 'searchCustomers:read:many', 'updateAppointment:update:one',
     ]);

@@ -193,7 +193,7 @@ describe.each(KINDS)('%s', (kind) => {
       const disabled = await call(platform, 'POST', `/integrations/${kind}/connect`, { credentials: fixture.credentials(fixture.readOnlyUser, { sslmode: 'disable' }) });
       expect(disabled.status).toBe(400);
       expect(disabled.json.errors.map((error: { field: string }) => error.field)).toContain('credentials.sslmode');
-      expect((await ok(platform, 'GET', '/integrations')).items).toEqual([]);
+      expect((await ok(platform, 'GET', '/integrations'))).toEqual([]);
     });
 
     it('connects a scoped login, seals its credentials at rest and never returns them', async () => {
@@ -204,9 +204,9 @@ describe.each(KINDS)('%s', (kind) => {
       const orgB = await call(platform, 'POST', `/integrations/${kind}/connect`, { credentials: fixture.credentials(fixture.readOnlyUser) }, platform.orgB.apiKey.secret);
       expect(orgB.status).toBe(200);
 
-      const listed = (await ok(platform, 'GET', '/integrations')).items;
+      const listed = (await ok(platform, 'GET', '/integrations'));
       expect(listed).toEqual([expect.objectContaining({ kind, status: 'connected', accountLabel: label })]);
-      const catalog = (await ok(platform, 'GET', '/integrations/catalog')).items.find((item: { kind: string }) => item.kind === kind);
+      const catalog = (await ok(platform, 'GET', '/integrations/catalog')).find((item: { kind: string }) => item.kind === kind);
       expect(catalog).toMatchObject({ category: 'database', auth: 'credentials', connected: true, discoverable: true, actionCount: 0, accountLabel: label });
       for (const answer of [listed, catalog, connected]) expect(JSON.stringify(answer)).not.toContain(AWKWARD_PASSWORD);
 
@@ -227,7 +227,7 @@ describe.each(KINDS)('%s', (kind) => {
     it('discovers the tables and the view, with counts', async () => {
       const summary = await ok(platform, 'POST', `/integrations/${kind}/discover`);
       expect(summary).toMatchObject({ kind, objectCount: 4, fieldCount: 7 + 6 + 4 + 3, edgeCount: 4, operationCount: 5 });
-      expect((await ok(platform, 'GET', '/integrations')).items[0].discoveredAt).toBe(summary.discoveredAt);
+      expect((await ok(platform, 'GET', '/integrations'))[0].discoveredAt).toBe(summary.discoveredAt);
     });
 
     it('reads types, required, enumerations and checks, sensitivity, keys, indexes, references and record counts', async () => {
@@ -272,7 +272,7 @@ describe.each(KINDS)('%s', (kind) => {
     });
 
     it('offers the operations the login may run: reads on indexed columns, writes only where granted', async () => {
-      const writer = (await get('/operations?readOnly=false')).items;
+      const writer = (await get('/operations?readOnly=false'));
       expect(writer.map((operation: { name: string }) => operation.name)).toEqual(['appointments.insert', 'appointments.read', 'appointments.update', 'customers.read', 'payments.read']);
       const read = writer.find((operation: { name: string }) => operation.name === 'appointments.read');
       expect(read).toMatchObject({ mode: 'read', object: 'appointments', returns: 'many' });
@@ -286,13 +286,13 @@ describe.each(KINDS)('%s', (kind) => {
       expect(update.args.slice(1).every((arg: { required: boolean }) => !arg.required)).toBe(true);
 
       const reader = await call(platform, 'GET', `/integrations/${kind}/operations?readOnly=false`, undefined, platform.orgB.apiKey.secret);
-      expect(reader.json.data.items.map((operation: { name: string }) => operation.name)).toEqual(['appointments.read', 'customers.read', 'payments.read']);
+      expect(reader.json.data.map((operation: { name: string }) => operation.name)).toEqual(['appointments.read', 'customers.read', 'payments.read']);
     });
 
     it('lists reads by default, and filters operations by object and by name', async () => {
-      expect((await get('/operations')).items.map((operation: { name: string }) => operation.name)).toEqual(['appointments.read', 'customers.read', 'payments.read']);
-      expect((await get('/operations?readOnly=false&object=appointments')).items).toHaveLength(3);
-      expect((await get('/operations?readOnly=false&q=UPD')).items.map((operation: { name: string }) => operation.name)).toEqual(['appointments.update']);
+      expect((await get('/operations')).map((operation: { name: string }) => operation.name)).toEqual(['appointments.read', 'customers.read', 'payments.read']);
+      expect((await get('/operations?readOnly=false&object=appointments'))).toHaveLength(3);
+      expect((await get('/operations?readOnly=false&q=UPD')).map((operation: { name: string }) => operation.name)).toEqual(['appointments.update']);
     });
 
     it('browses objects a page at a time, with counts, and searches them', async () => {
@@ -311,14 +311,14 @@ describe.each(KINDS)('%s', (kind) => {
     });
 
     it('ranks search hits and badges core, personal and payment-card fields', async () => {
-      const { items } = await get('/search?q=appointment%20status');
+      const items = await get('/search?q=appointment%20status');
       expect(items[0]).toMatchObject({ object: 'appointments', field: 'status', type: 'string' });
-      const badges = async (q: string) => Object.fromEntries((await get(`/search?q=${q}&limit=50`)).items.map((hit: { object: string; field: string; badges: string[] }) => [`${hit.object}.${hit.field}`, hit.badges]));
+      const badges = async (q: string) => Object.fromEntries((await get(`/search?q=${q}&limit=50`)).map((hit: { object: string; field: string; badges: string[] }) => [`${hit.object}.${hit.field}`, hit.badges]));
       const phones = await badges('phone');
       expect(phones['customers.phone']).toEqual(['core', 'pii']);
       expect((await badges('card'))['customers.card_last4']).toEqual(['payment_card']);
       expect((await badges('card'))['payments.card_number']).toContain('payment_card');
-      const customer = (await get('/search?q=customer')).items.find((hit: { field: string }) => hit.field === 'customer_id');
+      const customer = (await get('/search?q=customer')).find((hit: { field: string }) => hit.field === 'customer_id');
       expect(customer).toMatchObject({ type: 'integer', target: 'customers', badges: ['core'] });
     });
 
@@ -331,8 +331,8 @@ describe.each(KINDS)('%s', (kind) => {
         const customers = schema.objects.find((object: { name: string }) => object.name === 'customers');
         expect(customers.fields.map((field: { name: string }) => field.name)).toEqual(['id', 'full_name', 'email', 'phone', 'tier']);
         expect(JSON.stringify(schema)).not.toMatch(/payments|ssn|card_last4/);
-        expect((await get('/operations?readOnly=false')).items.map((operation: { name: string }) => operation.name)).not.toContain('payments.read');
-        expect((await get('/search?q=ssn%20card%20payment')).items).toEqual([]);
+        expect((await get('/operations?readOnly=false')).map((operation: { name: string }) => operation.name)).not.toContain('payments.read');
+        expect((await get('/search?q=ssn%20card%20payment'))).toEqual([]);
         const objects = (await (await platform.request('GET', `/integrations/${kind}/objects`)).json()) as { data: { name: string; relationshipCount: number }[] };
         expect(objects.data.find((object) => object.name === 'customers')?.relationshipCount).toBe(2);
         expect((await call(platform, 'GET', `/integrations/${kind}/objects/payments`)).status).toBe(404);

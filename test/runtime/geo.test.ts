@@ -120,8 +120,9 @@ describe('POST /agents/{agentId}/geocode-roster', () => {
       },
     });
     expect(response.status).toBe(200);
-    expect((await body(response)).data).toEqual({
-      items: [
+    expect(await body(response)).toEqual({
+      success: true,
+      data: [
         { label: 'Pearl Street', address: '1001 Pearl St, Boulder, CO 80302', phone: '303-555-0100', lat: 40.0172, lng: -105.2851, precision: 'zip', resolved: true },
         { label: 'Downtown', address: 'Denver, CO', phone: null, lat: 39.7392, lng: -104.9847, precision: 'city', resolved: true },
         { label: 'Typo', address: '12 Elm Street', phone: null, lat: null, lng: null, precision: null, resolved: false },

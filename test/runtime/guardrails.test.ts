@@ -34,12 +34,12 @@ describe('guardrail policies over REST', () => {
       { policyType: 'content_rule', config: { blockedTopics: ['politics'] } },
     ]);
     expect(replaced.status).toBe(200);
-    expect(replaced.json.data.items.map((policy: any) => [policy.policyType, policy.config])).toEqual([
+    expect(replaced.json.data.map((policy: any) => [policy.policyType, policy.config])).toEqual([
       ['rate_limit', { maxCallsPerConversation: 2 }],
       ['content_rule', { blockedTopics: ['politics'] }],
     ]);
     const patched = await call(platform, 'PATCH', path, [{ policyType: 'rate_limit', config: { maxCallsPerConversation: 5 } }, { policyType: 'write_gating' }]);
-    expect(patched.json.data.items.map((policy: any) => [policy.policyType, policy.config])).toEqual([
+    expect(patched.json.data.map((policy: any) => [policy.policyType, policy.config])).toEqual([
       ['rate_limit', { maxCallsPerConversation: 5 }],
       ['content_rule', { blockedTopics: ['politics'] }],
       ['write_gating', { minStakes: 'medium' }],
@@ -49,7 +49,7 @@ describe('guardrail policies over REST', () => {
     expect(bad.json.errors.map((error: any) => error.field)).toContain('policies.0.config.blockedTopics');
     const foreign = await call(platform, 'PUT', path, [{ policyType: 'verify_before_disclose', appliesToSkillId: 'skl_01jabcdefghjkmnpqrstvwxyz0' }]);
     expect(foreign.status).toBe(400);
-    expect((await call(platform, 'GET', path)).json.data.items).toHaveLength(3);
+    expect((await call(platform, 'GET', path)).json.data).toHaveLength(3);
   });
 
   it('refuse otp_sms until SMS exists, and verifier skills of another agent', async () => {
@@ -61,7 +61,7 @@ describe('guardrail policies over REST', () => {
     const unknown = await call(platform, 'PUT', path, [{ method: 'account_pin', requiredFields: ['pin'], verifierSkillId: 'skl_01jabcdefghjkmnpqrstvwxyz0' }]);
     expect(unknown.status).toBe(400);
     const saved = await call(platform, 'PUT', path, [{ method: 'account_pin', requiredFields: ['pin'] }]);
-    expect(saved.json.data.items[0]).toMatchObject({ method: 'account_pin', tokenTtlSeconds: 600, maxAttempts: 3, stepUpFor: [] });
+    expect(saved.json.data[0]).toMatchObject({ method: 'account_pin', tokenTtlSeconds: 600, maxAttempts: 3, stepUpFor: [] });
   });
 });
 

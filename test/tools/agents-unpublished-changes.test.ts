@@ -22,7 +22,7 @@ async function publish(): Promise<string> {
 
 async function diffAgainst(versionId: string): Promise<string[]> {
   const diff = (await body(await platform.request('GET', `/agents/${platform.agentId}/versions/${versionId}/diff`))).data;
-  return diff.changes.map((change: { field: string }) => change.field);
+  return diff.map((change: { field: string }) => change.field);
 }
 
 describe('hasUnpublishedChanges', () => {

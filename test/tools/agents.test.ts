@@ -273,9 +273,9 @@ describe('rollback_agent and diff_agent_version', () => {
     const rolledBack = await platform.request('POST', `/agents/${agent.id}/rollback`, { body: { versionId: v1.id } });
     expect((await body(rolledBack)).data).toMatchObject({ publishedVersionId: v1.id, publishedVersionNumber: 1, hasUnpublishedChanges: true });
 
-    const diff = (await body(await platform.request('GET', `/agents/${agent.id}/versions/${v1.id}/diff`))).data;
-    expect(diff.versionNumber).toBe(1);
-    expect(diff.changes).toEqual([
+    const diff = await body(await platform.request('GET', `/agents/${agent.id}/versions/${v1.id}/diff`));
+    expect(diff).toMatchObject({ versionId: v1.id, versionNumber: 1 });
+    expect(diff.data).toEqual([
       { field: 'agent.greeting', before: 'One', after: 'Two', kind: 'changed' },
       { field: 'agent.handoffConfig.transferDestination', before: null, after: '+14155550100', kind: 'changed' },
     ]);
@@ -286,7 +286,7 @@ describe('rollback_agent and diff_agent_version', () => {
     const v1 = (await body(await platform.request('POST', `/agents/${agent.id}/publish`, { body: {} }))).data;
     await platform.request('PATCH', `/agents/${agent.id}`, { body: { voiceMap: { en: 'voc_amelia_gb' } } });
     const diff = (await body(await platform.request('GET', `/agents/${agent.id}/versions/${v1.id}/diff`))).data;
-    expect(diff.changes).toContainEqual({ field: 'agent.voiceMap.en', before: null, after: 'voc_amelia_gb', kind: 'added' });
+    expect(diff).toContainEqual({ field: 'agent.voiceMap.en', before: null, after: 'voc_amelia_gb', kind: 'added' });
   });
 
   it('answers 404 for a version of another agent', async () => {

@@ -181,9 +181,10 @@ describe('analytics input checks', () => {
 describe('get_analytics_timeseries', () => {
   it('has one bucket per UTC day, zero days included, with conversations and spend', async () => {
     const { json } = await get('/analytics/timeseries?from=2025-03-10&to=2025-03-14');
-    expect(json.data).toEqual({
+    expect(json).toEqual({
+      success: true,
       from: '2025-03-10T00:00:00.000Z', to: '2025-03-14T00:00:00.000Z', channel: null,
-      buckets: [
+      data: [
         { date: '2025-03-10', conversations: 3, chatConversations: 2, voiceConversations: 1, spendUsd: usd(2 * REPLY + callCents(seconds.bistroSilent)) },
         { date: '2025-03-11', conversations: 0, chatConversations: 0, voiceConversations: 0, spendUsd: 0 },
         {
@@ -196,31 +197,32 @@ describe('get_analytics_timeseries', () => {
   });
 
   it('defaults to the last 30 UTC days including today', async () => {
-    const { data } = (await get('/analytics/timeseries')).json;
-    expect(data).toMatchObject({ from: '2025-02-19T00:00:00.000Z', to: '2025-03-21T00:00:00.000Z' });
-    expect(data.buckets).toHaveLength(30);
-    expect([data.buckets[0].date, data.buckets.at(-1).date]).toEqual(['2025-02-19', '2025-03-20']);
-    expect(data.buckets.reduce((sum: number, bucket: any) => sum + bucket.conversations, 0)).toBe(8);
+    const series = (await get('/analytics/timeseries')).json;
+    expect(series).toMatchObject({ from: '2025-02-19T00:00:00.000Z', to: '2025-03-21T00:00:00.000Z' });
+    const { data } = series;
+    expect(data).toHaveLength(30);
+    expect([data[0].date, data.at(-1).date]).toEqual(['2025-02-19', '2025-03-20']);
+    expect(data.reduce((sum: number, bucket: any) => sum + bucket.conversations, 0)).toBe(8);
 
-    const ending = (await get('/analytics/timeseries?to=2025-03-14')).json.data;
-    expect(ending.buckets).toHaveLength(30);
-    expect([ending.buckets[0].date, ending.buckets.at(-1).date]).toEqual(['2025-02-12', '2025-03-13']);
+    const ending = (await get('/analytics/timeseries?to=2025-03-14')).json;
+    expect(ending.data).toHaveLength(30);
+    expect([ending.data[0].date, ending.data.at(-1).date]).toEqual(['2025-02-12', '2025-03-13']);
   });
 });
 
 describe('get_agent_analytics_timeseries', () => {
   it('counts only the agent, and only the channel asked for', async () => {
     const dates = 'from=2025-03-10&to=2025-03-14';
-    const voice = (await get(`/agents/${agents.acme}/analytics/timeseries?${dates}&channel=voice`)).json.data;
+    const voice = (await get(`/agents/${agents.acme}/analytics/timeseries?${dates}&channel=voice`)).json;
     expect(voice.agentId).toBe(agents.acme);
-    expect(voice.buckets.map((bucket: any) => [bucket.date, bucket.conversations, bucket.voiceConversations, bucket.spendUsd])).toEqual([
+    expect(voice.data.map((bucket: any) => [bucket.date, bucket.conversations, bucket.voiceConversations, bucket.spendUsd])).toEqual([
       ['2025-03-10', 0, 0, 0],
       ['2025-03-11', 0, 0, 0],
       ['2025-03-12', 2, 2, usd(callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred))],
       ['2025-03-13', 0, 0, 0],
     ]);
-    const chat = (await get(`/agents/${agents.acme}/analytics/timeseries?${dates}&channel=chat`)).json.data;
-    expect(chat.buckets.map((bucket: any) => [bucket.conversations, bucket.chatConversations, bucket.spendUsd])).toEqual([
+    const chat = (await get(`/agents/${agents.acme}/analytics/timeseries?${dates}&channel=chat`)).json;
+    expect(chat.data.map((bucket: any) => [bucket.conversations, bucket.chatConversations, bucket.spendUsd])).toEqual([
       [2, 2, usd(2 * REPLY)],
       [0, 0, 0],
       [0, 0, 0],
@@ -258,9 +260,10 @@ describe('get_analytics_by_agent', () => {
       total: 0, answered: 0, missed: 0, contained: 0, transferred: 0, answerRate: 0, containmentRate: 0, transferRate: 0,
       chatConversations: 0, voiceConversations: 0, lastConversationAt: null, spendUsd: 0,
     };
-    expect(json.data).toEqual({
+    expect(json).toEqual({
+      success: true,
       from: null, to: null, channel: null,
-      agents: [
+      data: [
         {
           agentId: agents.acme, name: 'Acme front desk',
           total: 5, answered: 4, missed: 1, contained: 3, transferred: 1, answerRate: 0.8, containmentRate: 0.6, transferRate: 0.2,
@@ -280,11 +283,11 @@ describe('get_analytics_by_agent', () => {
   });
 
   it('keeps agents with nothing in the window, and filters by channel', async () => {
-    const rows = (await get('/analytics/by-agent?from=2025-03-11&to=2025-03-12')).json.data.agents;
+    const rows = (await get('/analytics/by-agent?from=2025-03-11&to=2025-03-12')).json.data;
     expect(rows.map((row: any) => [row.name, row.total, row.spendUsd])).toEqual([
       ['Acme front desk', 0, 0], ['Alpha spare', 0, 0], ['Bistro line', 0, 0], ['Zed spare', 0, 0],
     ]);
-    const voice = (await get('/analytics/by-agent?channel=voice')).json.data.agents;
+    const voice = (await get('/analytics/by-agent?channel=voice')).json.data;
     expect(voice.map((row: any) => [row.name, row.total, row.missed, row.spendUsd])).toEqual([
       ['Acme front desk', 2, 0, usd(callCents(seconds.acmeAnswered) + callCents(seconds.acmeTransferred))],
       ['Bistro line', 1, 1, usd(callCents(seconds.bistroSilent))],

@@ -40,7 +40,7 @@ async function liveChat(platform: ChatPlatform, messages: string[], agentId = pl
 describe('plans and the subscription', () => {
   it('lists the three plans, cheapest first, in dollars', async () => {
     const platform = await platformAt('2026-03-10T12:00:00Z');
-    const { items } = await ok(platform, 'GET', '/billing/plans');
+    const items = await ok(platform, 'GET', '/billing/plans');
     expect(items.map((plan: any) => [plan.id, plan.name, plan.monthlyPriceUsd, plan.includedMinutes, plan.overageRateUsd])).toEqual([
       ['starter', 'Starter', 0, 0, 0.12],
       ['growth', 'Growth', 49, 600, 0.1],

@@ -118,7 +118,7 @@ describe('settling a conversation when it ends', () => {
       other: 'answered',
     });
     for (const [name, id] of Object.entries(ids)) {
-      const receipt = (await data(`/conversations/${id}/receipt`)).data.events;
+      const receipt = (await data(`/conversations/${id}/receipt`)).data;
       expect(receipt.at(-1), name).toMatchObject({ type: 'conversation_ended', data: { outcome: outcomes[name] } });
     }
   });
@@ -305,19 +305,19 @@ describe('get_conversation_transcript', () => {
 
 describe('get_conversation_receipt', () => {
   it('returns every event in order with seq, type, at and data', async () => {
-    const receipt = (await data(`/conversations/${ids.transferred}/receipt`)).data;
+    const receipt = await data(`/conversations/${ids.transferred}/receipt`);
     expect(receipt.conversationId).toBe(ids.transferred);
-    expect(receipt.events.map((event: { seq: number; type: string }) => [event.seq, event.type])).toEqual([
+    expect(receipt.data.map((event: { seq: number; type: string }) => [event.seq, event.type])).toEqual([
       [1, 'conversation_started'], [2, 'agent_message'], [3, 'user_utterance'], [4, 'guardrail'],
       [5, 'handoff'], [6, 'tool_call'], [7, 'agent_message'], [8, 'conversation_ended'],
     ]);
-    expect(receipt.events[2]).toEqual({ seq: 3, type: 'user_utterance', at: '2026-03-06T09:00:30.000Z', data: { text: 'I want to talk to a person' } });
-    expect(receipt.events[4].data).toMatchObject({ destination: TRANSFER_TO, skill: 'transfer_to_person' });
-    expect(receipt.events[7]).toEqual({ seq: 8, type: 'conversation_ended', at: '2026-03-06T09:01:00.000Z', data: { reason: 'ended_by_client', outcome: 'transferred' } });
+    expect(receipt.data[2]).toEqual({ seq: 3, type: 'user_utterance', at: '2026-03-06T09:00:30.000Z', data: { text: 'I want to talk to a person' } });
+    expect(receipt.data[4].data).toMatchObject({ destination: TRANSFER_TO, skill: 'transfer_to_person' });
+    expect(receipt.data[7]).toEqual({ seq: 8, type: 'conversation_ended', at: '2026-03-06T09:01:00.000Z', data: { reason: 'ended_by_client', outcome: 'transferred' } });
   });
 
   it('shows the fallbacks of a conversation the agent could not answer', async () => {
-    const events = (await data(`/conversations/${ids.angry}/receipt`)).data.events;
+    const events = (await data(`/conversations/${ids.angry}/receipt`)).data;
     const replies = events.filter((event: { type: string }) => event.type === 'agent_message').map((event: { data: { kind: string; text: string } }) => [event.data.kind, event.data.text]);
     expect(replies).toEqual([['greeting', GREETING], ['fallback', FALLBACK], ['fallback', FALLBACK], ['fallback', FALLBACK]]);
   });

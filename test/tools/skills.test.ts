@@ -28,7 +28,7 @@ const orderSkill = {
 describe('list_skill_types', () => {
   it('lists every type with its settings and whether it can run in this release', async () => {
     platform = createPlatform();
-    const types = (await body(await platform.request('GET', '/skill-types'))).data.items;
+    const types = (await body(await platform.request('GET', '/skill-types'))).data;
     const byType = Object.fromEntries(types.map((type: any) => [type.skillType, type.available]));
     expect(byType).toEqual({ http_webhook: true, transfer: true, take_message: true, geo: true, email: true, mcp: true, integration_binding: true, integration_action: true });
   });

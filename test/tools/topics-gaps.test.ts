@@ -93,19 +93,20 @@ describe('list_topics', () => {
 
     const below = await scenario.get(path);
     expect(below.status).toBe(200);
-    expect(below.json.data).toEqual({
+    expect(below.json).toEqual({
+      success: true,
+      data: [],
       dataState: 'collecting',
       from: '2026-01-30T12:00:00.000Z',
       to: '2026-03-01T12:00:00.000Z',
       conversations: 4,
-      topics: [],
     });
 
     await scenario.ask(FLOOR_QUESTION);
-    const ready = (await scenario.get(path)).json.data;
+    const ready = (await scenario.get(path)).json;
     expect(ready.dataState).toBe('ready');
     expect(ready.conversations).toBe(5);
-    expect(ready.topics.map(({ clusterId: _id, ...topic }: any) => topic)).toEqual([
+    expect(ready.data.map(({ clusterId: _id, ...topic }: any) => topic)).toEqual([
       {
         label: 'Are you open on Saturday?',
         volume: 2,
@@ -121,16 +122,16 @@ describe('list_topics', () => {
         sampleQuestions: ['How much does a call-out cost?', 'How much is a call-out?'],
       },
     ]);
-    expect(ready.topics[0].clusterId).toMatch(/^tpc_[0-9a-hjkmnp-tv-z]{26}$/);
+    expect(ready.data[0].clusterId).toMatch(/^tpc_[0-9a-hjkmnp-tv-z]{26}$/);
   });
 
   it('groups the themes, ranks them by volume with their trend, and ignores drafts and small talk', async () => {
     const scenario = await openFullScenario();
     const { json, status } = await scenario.get(`/agents/${scenario.chat.agentId}/topics`);
     expect(status).toBe(200);
-    expect(json.data.dataState).toBe('ready');
-    expect(json.data.conversations).toBe(14);
-    expect(json.data.topics.map(({ clusterId: _id, ...topic }: any) => topic)).toEqual([
+    expect(json.dataState).toBe('ready');
+    expect(json.conversations).toBe(14);
+    expect(json.data.map(({ clusterId: _id, ...topic }: any) => topic)).toEqual([
       {
         label: 'When are you open on Saturday?',
         volume: 5,
@@ -162,12 +163,12 @@ describe('list_topics', () => {
     ]);
 
     // Same conversations, same topics and ids; a window of only the last two weeks sees only the later half.
-    const again = (await scenario.get(`/agents/${scenario.chat.agentId}/topics`)).json.data;
-    expect(again.topics.map((topic: any) => topic.clusterId)).toEqual(json.data.topics.map((topic: any) => topic.clusterId));
-    const recent = (await scenario.get(`/agents/${scenario.chat.agentId}/topics?from=2026-02-15T12:00:00Z&limit=2`)).json.data;
+    const again = (await scenario.get(`/agents/${scenario.chat.agentId}/topics`)).json;
+    expect(again.data.map((topic: any) => topic.clusterId)).toEqual(json.data.map((topic: any) => topic.clusterId));
+    const recent = (await scenario.get(`/agents/${scenario.chat.agentId}/topics?from=2026-02-15T12:00:00Z&limit=2`)).json;
     expect(recent.conversations).toBe(10);
     // Labels follow the members: without the early questions, other wordings are the most central.
-    expect(recent.topics.map((topic: any) => [topic.label, topic.volume])).toEqual([
+    expect(recent.data.map((topic: any) => [topic.label, topic.volume])).toEqual([
       ['Are you open on Saturday?', 4],
       ['do you fix helicopters', 3],
     ]);
@@ -185,7 +186,7 @@ describe('list_topic_conversations', () => {
   it('lists the conversations of one topic newest first, a page at a time, with what was said there', async () => {
     const scenario = await openFullScenario();
     const agentPath = `/agents/${scenario.chat.agentId}`;
-    const topics = (await scenario.get(`${agentPath}/topics`)).json.data.topics;
+    const topics = (await scenario.get(`${agentPath}/topics`)).json.data;
     const helicopters = topics.find((topic: any) => topic.label === 'Do you fix helicopters?');
     const expected = newestFirst(idsOf(scenario, ...HELICOPTERS));
 
@@ -219,7 +220,7 @@ describe('list_topic_conversations', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json.code).toBe('not_found');
 
-    const { clusterId } = (await scenario.get(`${agentPath}/topics`)).json.data.topics[0];
+    const { clusterId } = (await scenario.get(`${agentPath}/topics`)).json.data[0];
     const otherOrg = scenario.chat.orgB.apiKey.secret;
     expect((await scenario.get(`${agentPath}/topics`, otherOrg)).status).toBe(404);
     expect((await scenario.get(`${agentPath}/topics/${clusterId}/conversations`, otherOrg)).status).toBe(404);
@@ -233,18 +234,18 @@ describe('list_knowledge_gaps', () => {
     for (const question of EARLY_QUESTIONS) await scenario.ask(question);
     scenario.setClock(NOW);
     const path = `/agents/${scenario.chat.agentId}/knowledge-gaps`;
-    expect((await scenario.get(path)).json.data).toEqual({ dataState: 'collecting', ranked: [] });
+    expect((await scenario.get(path)).json).toEqual({ success: true, data: [], dataState: 'collecting', ranked: false });
     await scenario.ask('hello');
-    expect((await scenario.get(path)).json.data).toEqual({ dataState: 'ready', ranked: [] });
+    expect((await scenario.get(path)).json).toEqual({ success: true, data: [], dataState: 'ready', ranked: true });
   });
 
   it('merges near-identical unanswered questions, ranks them by frequency and recency, and classifies them', async () => {
     const scenario = await openFullScenario();
     const { json, status } = await scenario.get(`/agents/${scenario.chat.agentId}/knowledge-gaps`);
     expect(status).toBe(200);
-    expect(json.data.dataState).toBe('ready');
+    expect(json).toMatchObject({ dataState: 'ready', ranked: true });
     const helicopterIds = newestFirst(idsOf(scenario, ...HELICOPTERS));
-    expect(json.data.ranked.map(({ gapId: _id, ...gap }: any) => gap)).toEqual([
+    expect(json.data.map(({ gapId: _id, ...gap }: any) => gap)).toEqual([
       {
         question: 'Do you fix helicopters?',
         occurrences: 4,
@@ -265,13 +266,13 @@ describe('list_knowledge_gaps', () => {
         sampleConversationIds: newestFirst(idsOf(scenario, 'Do you install water heaters?')),
       },
     ]);
-    expect(json.data.ranked[0].gapId).toMatch(/^gap_[0-9a-hjkmnp-tv-z]{26}$/);
+    expect(json.data[0].gapId).toMatch(/^gap_[0-9a-hjkmnp-tv-z]{26}$/);
   });
 
   it('keeps a status set by hand across recounts, filters by status, and refuses covered', async () => {
     const scenario = await openFullScenario();
     const path = `/agents/${scenario.chat.agentId}/knowledge-gaps`;
-    const [helicopters, heaters] = (await scenario.get(path)).json.data.ranked;
+    const [helicopters, heaters] = (await scenario.get(path)).json.data;
 
     const patched = await scenario.chat.request('PATCH', `${path}/${helicopters.gapId}`, { body: { status: 'in_progress' } });
     expect(patched.status).toBe(200);
@@ -280,13 +281,13 @@ describe('list_knowledge_gaps', () => {
 
     // Asked once more: the same gap counts it, and keeps its status.
     await scenario.ask('Do you fix helicopters??');
-    const relisted = (await scenario.get(path)).json.data.ranked;
+    const relisted = (await scenario.get(path)).json.data;
     expect(relisted.map((gap: any) => [gap.gapId, gap.occurrences, gap.rankScore, gap.status])).toEqual([
       [helicopters.gapId, 5, 4.25, 'in_progress'],
       [heaters.gapId, 2, 2, 'dismissed'],
     ]);
-    expect((await scenario.get(`${path}?status=dismissed`)).json.data.ranked.map((gap: any) => gap.gapId)).toEqual([heaters.gapId]);
-    expect((await scenario.get(`${path}?status=open`)).json.data.ranked).toEqual([]);
+    expect((await scenario.get(`${path}?status=dismissed`)).json.data.map((gap: any) => gap.gapId)).toEqual([heaters.gapId]);
+    expect((await scenario.get(`${path}?status=open`)).json.data).toEqual([]);
 
     const covered = await scenario.chat.request('PATCH', `${path}/${heaters.gapId}`, { body: { status: 'covered' } });
     expect(covered.status).toBe(400);
@@ -302,32 +303,32 @@ describe('list_knowledge_gaps', () => {
   it('turns a gap covered once the published knowledge answers it, and leaves dismissed gaps alone', async () => {
     const scenario = await openFullScenario();
     const path = `/agents/${scenario.chat.agentId}/knowledge-gaps`;
-    const [helicopters, heaters] = (await scenario.get(path)).json.data.ranked;
+    const [helicopters, heaters] = (await scenario.get(path)).json.data;
     await scenario.chat.request('PATCH', `${path}/${heaters.gapId}`, { body: { status: 'dismissed' } });
 
     // Knowledge added but not yet published: the live agent still cannot answer.
     await scenario.chat.addSource({ kind: 'text', label: 'Helicopters', text: 'Helicopters: we do not fix helicopters.' });
     await scenario.chat.addSource({ kind: 'text', label: 'Heaters', text: 'Water heaters: we install water heaters of every make.' });
     await scenario.chat.drain();
-    expect((await scenario.get(path)).json.data.ranked.map((gap: any) => gap.status)).toEqual(['open', 'dismissed']);
+    expect((await scenario.get(path)).json.data.map((gap: any) => gap.status)).toEqual(['open', 'dismissed']);
 
     await scenario.chat.publish();
-    const ranked = (await scenario.get(path)).json.data.ranked;
+    const ranked = (await scenario.get(path)).json.data;
     expect(ranked.map((gap: any) => [gap.gapId, gap.status])).toEqual([
       [helicopters.gapId, 'covered'],
       [heaters.gapId, 'dismissed'],
     ]);
-    expect((await scenario.get(`${path}?status=covered`)).json.data.ranked.map((gap: any) => gap.gapId)).toEqual([helicopters.gapId]);
+    expect((await scenario.get(`${path}?status=covered`)).json.data.map((gap: any) => gap.gapId)).toEqual([helicopters.gapId]);
   });
 
   it('answers 404 to another org, for its list and for curating its gaps', async () => {
     const scenario = await openFullScenario();
     const path = `/agents/${scenario.chat.agentId}/knowledge-gaps`;
-    const [gap] = (await scenario.get(path)).json.data.ranked;
+    const [gap] = (await scenario.get(path)).json.data;
     const otherOrg = scenario.chat.orgB.apiKey.secret;
     expect((await scenario.get(path, otherOrg)).status).toBe(404);
     const patched = await scenario.chat.request('PATCH', `${path}/${gap.gapId}`, { body: { status: 'dismissed' }, token: otherOrg });
     expect(patched.status).toBe(404);
-    expect((await scenario.get(path)).json.data.ranked[0].status).toBe('open');
+    expect((await scenario.get(path)).json.data[0].status).toBe('open');
   });
 });

@@ -14,7 +14,7 @@ async function post(path: string, payload: unknown): Promise<any> {
 async function variables(): Promise<any[]> {
   const response = await platform.request('GET', `/agents/${agentId}/variables`);
   expect(response.status).toBe(200);
-  return (await body(response)).data.items;
+  return (await body(response)).data;
 }
 
 /** An agent with enabled and disabled skills and playbooks; the ids of what the list should name. */

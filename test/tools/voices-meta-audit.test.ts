@@ -9,18 +9,18 @@ afterEach(() => platform.close());
 
 describe('list_voices', () => {
   it('narrows the catalog by every facet given (AND)', async () => {
-    const all = (await body(await platform.request('GET', '/voices'))).data;
+    const all = await body(await platform.request('GET', '/voices'));
     expect(all.total).toBe(platform.services.voices.voices.length);
-    const narrowed = (await body(await platform.request('GET', '/voices?gender=female&accent=british&age=old'))).data;
+    const narrowed = await body(await platform.request('GET', '/voices?gender=female&accent=british&age=old'));
     expect(narrowed.total).toBeGreaterThan(0);
     expect(narrowed.total).toBeLessThan(all.total);
-    for (const voice of narrowed.voices) expect(voice).toMatchObject({ gender: 'female', accent: 'british', age: 'old' });
+    for (const voice of narrowed.data) expect(voice).toMatchObject({ gender: 'female', accent: 'british', age: 'old' });
   });
 
   it('matches a language any voice can speak, not only its native one', async () => {
-    const spanish = (await body(await platform.request('GET', '/voices?language=es'))).data;
-    expect(spanish.voices.every((voice: { supportedLanguages: string[] }) => voice.supportedLanguages.includes('es'))).toBe(true);
-    expect(spanish.voices.some((voice: { language: string }) => voice.language !== 'es')).toBe(true);
+    const spanish = await body(await platform.request('GET', '/voices?language=es'));
+    expect(spanish.data.every((voice: { supportedLanguages: string[] }) => voice.supportedLanguages.includes('es'))).toBe(true);
+    expect(spanish.data.some((voice: { language: string }) => voice.language !== 'es')).toBe(true);
   });
 });
 
@@ -28,22 +28,22 @@ describe('get_voice_facets', () => {
   it('counts each value under the other filters, so counts match the list', async () => {
     const facets = (await body(await platform.request('GET', '/voices/facets?accent=british'))).data;
     const female = facets.facets.gender.find((entry: { value: string }) => entry.value === 'female');
-    const list = (await body(await platform.request('GET', '/voices?accent=british&gender=female'))).data;
+    const list = await body(await platform.request('GET', '/voices?accent=british&gender=female'));
     expect(female.count).toBe(list.total);
     // The accent facet ignores its own filter, so other accents still show counts.
     expect(facets.facets.accent.length).toBeGreaterThan(1);
-    expect(facets.total).toBe((await body(await platform.request('GET', '/voices?accent=british'))).data.total);
+    expect(facets.total).toBe((await body(await platform.request('GET', '/voices?accent=british'))).total);
   });
 });
 
 describe('search_voices', () => {
   it('turns a phrase into facets and ranks voices that match them', async () => {
     const response = await platform.request('POST', '/voices/search', { body: { query: 'calm older british woman for support', limit: 3 } });
-    const result = (await body(response)).data;
+    const result = await body(response);
     expect(result.filters).toEqual({ tone: 'calm', age: 'old', accent: 'british', gender: 'female', useCase: 'support' });
-    expect(result.voices).toHaveLength(3);
-    expect(result.voices[0]).toMatchObject({ tone: 'calm', age: 'old', accent: 'british', gender: 'female' });
-    expect(result.voices[0].matched).toHaveLength(5);
+    expect(result.data).toHaveLength(3);
+    expect(result.data[0]).toMatchObject({ tone: 'calm', age: 'old', accent: 'british', gender: 'female' });
+    expect(result.data[0].matched).toHaveLength(5);
   });
 });
 

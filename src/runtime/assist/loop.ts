@@ -31,6 +31,11 @@ export interface AssistRequest {
   threadId?: string;
   confirm: string[];
   reject: string[];
+  /**
+   * The request resends the thread's paused actions marked as confirmed: every action still
+   * pending on it (less those in `reject`) runs, and the message, if resent, is not planned again.
+   */
+  confirmed?: boolean;
   /** An agent's assistant: only that agent's tools, its id filled in. */
   agentId?: string;
 }
@@ -138,7 +143,8 @@ export async function runAssist(session: AssistSession, request: AssistRequest):
     replies.push(`Left alone: ${action.summary}.`);
   }
 
-  if (request.message) {
+  // A resend marked confirmed carries out what was paused; planning its message again would pause it twice.
+  if (request.message && !request.confirmed) {
     services.assist.addMessage(thread.id, 'user', request.message, {});
     const allowed = (tool: Tool) => mayUse(tool, actor) && boundFields(tool, request.agentId) !== null;
     const ranked = (await rankTools(services.embedder, session.tools, request.message, TOOLS_PER_STEP, allowed)).map((entry) => entry.tool);
@@ -153,7 +159,7 @@ export async function runAssist(session: AssistSession, request: AssistRequest):
     );
   }
 
-  const reply = replies.filter(Boolean).join('\n') || 'Nothing to do.';
+  const reply = replies.filter(Boolean).join('\n') || (request.confirmed ? 'Nothing was waiting for confirmation on this thread.' : 'Nothing to do.');
   const outcome: AssistOutcome = { threadId: thread.id, reply, toolCalls, changes, pendingActions: pending };
   services.assist.addMessage(thread.id, 'assistant', reply, { toolCalls, changes, pendingActions: pending });
   return outcome;
@@ -162,8 +168,8 @@ export async function runAssist(session: AssistSession, request: AssistRequest):
 function openThread(session: AssistSession, request: AssistRequest): AssistThread {
   const { services, actor } = session;
   if (!request.threadId) {
-    if (request.confirm.length || request.reject.length) {
-      throw new FlowyteError('validation_error', 'confirm and reject need the threadId the actions were paused on', { errors: [{ field: 'threadId', message: 'is required with confirm or reject' }] });
+    if (request.confirm.length || request.reject.length || request.confirmed) {
+      throw new FlowyteError('validation_error', 'confirm, confirmed and reject need the threadId the actions were paused on', { errors: [{ field: 'threadId', message: 'is required with confirm, confirmed or reject' }] });
     }
     return services.assist.createThread(actor.orgId, request.agentId ?? null, request.message ?? 'Copilot');
   }
@@ -183,7 +189,13 @@ function checkDecisions(session: AssistSession, thread: AssistThread, request: A
   };
   const overlap = request.confirm.filter((id) => request.reject.includes(id));
   if (overlap.length) throw new FlowyteError('validation_error', `${overlap[0]} is both confirmed and rejected`, { errors: [{ field: 'reject', message: 'repeats a confirmed action' }] });
-  return { confirmed: [...new Set(request.confirm)].map((id) => load(id, 'confirm')), rejected: [...new Set(request.reject)].map((id) => load(id, 'reject')) };
+  const confirmed = [...new Set(request.confirm)].map((id) => load(id, 'confirm'));
+  const rejected = [...new Set(request.reject)].map((id) => load(id, 'reject'));
+  if (request.confirmed) {
+    const chosen = new Set([...request.confirm, ...request.reject]);
+    confirmed.push(...session.services.assist.actions(thread.id).filter((action) => action.status === 'pending' && !chosen.has(action.id)));
+  }
+  return { confirmed, rejected };
 }
 
 /** Run one registry tool as the caller, audited as the copilot. */

@@ -1,6 +1,6 @@
 /** Publish, version history, rollback, diff and the pre-publish report. */
 import { z } from 'zod';
-import { defineTool, idField, idempotencyKeyField, ifMatchField, pageInput, pageOf, paginate } from '../define.ts';
+import { defineTool, idField, idempotencyKeyField, ifMatchField, listOf, pageInput, pageOf, paginate } from '../define.ts';
 import { compileCurrent } from '../../runtime/compile.ts';
 import { diffConfigs } from '../../runtime/diff.ts';
 import { prepublishReport } from '../../runtime/prepublish-report.ts';
@@ -108,13 +108,12 @@ export const diffAgentVersion = defineTool({
   http: { method: 'GET', path: '/agents/{id}/versions/{versionId}/diff' },
   scope: 'agents:read',
   toolset: 'agents',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ id: agentId, versionId: idField('The version to compare (agv_…).') }),
-  output: z.object({
+  output: listOf(diffEntrySchema, 'Differences, sorted by field.', {
     versionId: z.string().describe('The compared version.'),
     versionNumber: z.number().int().describe('Its number.'),
     draftVersion: z.number().int().describe('The draft version compared against.'),
-    changes: z.array(diffEntrySchema).describe('Differences, sorted by field.'),
   }),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.id);
@@ -123,7 +122,7 @@ export const diffAgentVersion = defineTool({
       versionId: version.id,
       versionNumber: version.number,
       draftVersion: agent.version,
-      changes: diffConfigs(version.config, compileCurrent(context.services, agent)),
+      items: diffConfigs(version.config, compileCurrent(context.services, agent)),
     };
   },
 });

@@ -1,6 +1,6 @@
 /** Plans and the org's subscription: list the plans, read the current one, change it. */
 import { z } from 'zod';
-import { defineTool, idempotencyKeyField } from '../define.ts';
+import { defineTool, idempotencyKeyField, listOf } from '../define.ts';
 import { billingModeField } from './wallet.ts';
 import { PLANS, PLAN_IDS, planById, type Plan } from '../../runtime/billing/prices.ts';
 import { changePlan, currentPeriod } from '../../runtime/billing/subscription.ts';
@@ -66,9 +66,9 @@ export const listPlans = defineTool({
   http: { method: 'GET', path: '/billing/plans' },
   scope: 'billing:read',
   toolset: 'billing',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({}),
-  output: z.object({ items: z.array(planSchema).describe('Every plan, cheapest first.') }),
+  output: listOf(planSchema, 'Every plan, cheapest first.'),
   execute: async () => ({ items: PLANS.map(presentPlan) }),
 });
 

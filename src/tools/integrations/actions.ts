@@ -34,7 +34,7 @@ export const listIntegrationActions = defineTool({
   http: { method: 'GET', path: '/integrations/{kind}/actions' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ kind: kindField }),
   output: z.object({ kind: z.string().describe('The provider.'), items: z.array(actionOutput).describe('Its actions.') }),
   execute: async (input) => ({
@@ -87,7 +87,7 @@ export const provisionIntegrationActions = defineTool({
   http: { method: 'POST', path: '/agents/{agentId}/integrations/{kind}/provision' },
   scope: 'skills:write',
   toolset: TOOLSET,
-  flags: { idempotent: true },
+  flags: { list: true, idempotent: true },
   input: z.object({
     agentId,
     kind: kindField,
@@ -129,12 +129,12 @@ export const removeIntegrationSkills = defineTool({
   http: { method: 'DELETE', path: '/agents/{agentId}/integrations/{kind}/provision' },
   scope: 'skills:write',
   toolset: TOOLSET,
-  flags: { destructive: true, idempotent: true },
+  flags: { list: true, destructive: true, idempotent: true },
   input: z.object({ agentId, kind: kindField }),
-  output: z.object({ kind: z.string().describe('The provider.'), removed: z.array(z.string()).describe('Ids of the deleted skills (empty when there were none).') }),
+  output: z.object({ kind: z.string().describe('The provider.'), items: z.array(z.string()).describe('Ids of the deleted skills (empty when there were none).') }),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     providerOf(input.kind);
-    return { kind: input.kind, removed: context.services.skills.removeIntegration(context.org.id, agent.id, input.kind) };
+    return { kind: input.kind, items: context.services.skills.removeIntegration(context.org.id, agent.id, input.kind) };
   },
 });

@@ -15,7 +15,7 @@ export const listIntegrationCatalog = defineTool({
   http: { method: 'GET', path: '/integrations/catalog' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({}),
   output: z.object({
     items: z
@@ -64,7 +64,7 @@ export const listIntegrations = defineTool({
   http: { method: 'GET', path: '/integrations' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({}),
   output: z.object({
     items: z

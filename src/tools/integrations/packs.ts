@@ -71,7 +71,7 @@ export const installIntegrationPack = defineTool({
   http: { method: 'POST', path: '/agents/{agentId}/integrations/{kind}/pack/install' },
   scope: 'skills:write',
   toolset: TOOLSET,
-  flags: { idempotent: true, openWorld: true },
+  flags: { list: true, idempotent: true, openWorld: true },
   input: z.object({
     agentId: idField('The agent id (agt_…).'),
     kind: kindField,

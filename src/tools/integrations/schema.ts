@@ -1,6 +1,6 @@
 /** The open model's catalog: discover a provider's schema, browse and search it, and scope what agents may see. */
 import { z } from 'zod';
-import { defineTool, pageInput, pageOf, paginate } from '../define.ts';
+import { defineTool, listOf, pageInput, pageOf, paginate } from '../define.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { kindField, providerOf } from '../../runtime/integrations/connections.ts';
 import { discoverSchema, visibleSchema } from '../../runtime/integrations/discovery.ts';
@@ -124,14 +124,14 @@ export const listIntegrationOperations = defineTool({
   http: { method: 'GET', path: '/integrations/{kind}/operations' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     kind: kindField,
     readOnly: z.boolean().default(true).describe('Only reads (default); false includes inserts and updates.'),
     object: namePattern.optional().describe('Only operations on this object.'),
     q: z.string().trim().min(1).max(100).optional().describe('Text the operation name must contain.'),
   }),
-  output: z.object({ items: z.array(operationOutput).describe('Matching operations, by name.') }),
+  output: listOf(operationOutput, 'Matching operations, by name.'),
   execute: async (input, context) => {
     const { schema } = visibleSchema(context.services, context.org.id, input.kind);
     const items = schema.operations
@@ -150,7 +150,7 @@ export const searchIntegrationSchema = defineTool({
   http: { method: 'GET', path: '/integrations/{kind}/search' },
   scope: 'integrations:read',
   toolset: TOOLSET,
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     kind: kindField,
     q: z.string().trim().min(1).max(200).describe('What to find, in words (e.g. appointment status).'),

@@ -1,6 +1,6 @@
 /** Preview what the agent would retrieve for a question. */
 import { z } from 'zod';
-import { defineTool } from '../define.ts';
+import { defineTool, listOf } from '../define.ts';
 import { loadAgent } from '../agents/present.ts';
 import { searchKnowledge } from '../../runtime/knowledge/retrieval.ts';
 import { agentId, loadSource, sourceId } from './present.ts';
@@ -13,30 +13,29 @@ export const previewKnowledge = defineTool({
   http: { method: 'POST', path: '/agents/{agentId}/knowledge/preview' },
   scope: 'knowledge:read',
   toolset: 'knowledge',
-  flags: { readOnly: true, idempotent: true },
-  untrusted: ['chunks[].text'],
+  flags: { list: true, readOnly: true, idempotent: true },
+  untrusted: ['items[].text'],
   input: z.object({
     agentId,
     query: z.string().min(1).max(1000).describe('A question as a caller would ask it.'),
     sourceIds: z.array(sourceId).max(50).optional().describe('Only search these sources.'),
     limit: z.number().int().min(1).max(20).default(5).describe('How many passages to return.'),
   }),
-  output: z.object({
-    query: z.string().describe('The query searched.'),
-    topScore: z.number().describe('Similarity of the best passage, 0-1; 0 when nothing matched.'),
-    chunks: z
-      .array(
-        z.object({
-          chunkId: z.number().int().describe('Passage id.'),
-          sourceId: z.string().describe('The source it comes from.'),
-          sourceLabel: z.string().describe('That source\'s label.'),
-          headingPath: z.string().describe('Headings above the passage, "A > B".'),
-          text: z.string().describe('The passage (untrusted).'),
-          score: z.number().describe('Cosine similarity to the query, 0-1.'),
-        }),
-      )
-      .describe('Best passages first.'),
-  }),
+  output: listOf(
+    z.object({
+      chunkId: z.number().int().describe('Passage id.'),
+      sourceId: z.string().describe('The source it comes from.'),
+      sourceLabel: z.string().describe('That source\'s label.'),
+      headingPath: z.string().describe('Headings above the passage, "A > B".'),
+      text: z.string().describe('The passage (untrusted).'),
+      score: z.number().describe('Cosine similarity to the query, 0-1.'),
+    }),
+    'Best passages first.',
+    {
+      query: z.string().describe('The query searched.'),
+      topScore: z.number().describe('Similarity of the best passage, 0-1; 0 when nothing matched.'),
+    },
+  ),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     const { knowledge, vectors, embedder } = context.services;
@@ -48,7 +47,7 @@ export const previewKnowledge = defineTool({
     return {
       query: input.query,
       topScore: result.topScore,
-      chunks: result.chunks.map((chunk) => ({
+      items: result.chunks.map((chunk) => ({
         chunkId: chunk.chunkId,
         sourceId: chunk.sourceId,
         sourceLabel: labels.get(chunk.sourceId) ?? '',

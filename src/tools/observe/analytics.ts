@@ -130,7 +130,7 @@ function timeseries(context: ToolContext, input: WindowFields, agent?: string) {
   const spend = analytics.spendCents(filter, 'day');
   return {
     ...describeWindow(filter),
-    buckets: days.map((date) => {
+    items: days.map((date) => {
       const { chat = 0, voice = 0 } = conversations.get(date) ?? {};
       return { date, conversations: chat + voice, chatConversations: chat, voiceConversations: voice, spendUsd: centsToUsd(spend.get(date) ?? 0) };
     }),
@@ -171,12 +171,12 @@ export const getAgentAnalyticsTimeseries = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/analytics/timeseries' },
   scope: 'analytics:read',
   toolset: 'observe',
-  flags: READ_ONLY,
+  flags: { ...READ_ONLY, list: true },
   input: z.object({ agentId, ...seriesWindow }),
   output: z.object({
     agentId: z.string().describe('The agent.'),
     ...windowOutput,
-    buckets: z.array(bucketSchema).describe('One bucket per UTC day, oldest first.'),
+    items: z.array(bucketSchema).describe('One bucket per UTC day, oldest first.'),
   }),
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
@@ -191,9 +191,9 @@ export const getAnalyticsTimeseries = defineTool({
   http: { method: 'GET', path: '/analytics/timeseries' },
   scope: 'analytics:read',
   toolset: 'observe',
-  flags: READ_ONLY,
+  flags: { ...READ_ONLY, list: true },
   input: z.object(seriesWindow),
-  output: z.object({ ...windowOutput, buckets: z.array(bucketSchema).describe('One bucket per UTC day, oldest first.') }),
+  output: z.object({ ...windowOutput, items: z.array(bucketSchema).describe('One bucket per UTC day, oldest first.') }),
   execute: async (input, context) => timeseries(context, input),
 });
 
@@ -239,11 +239,11 @@ export const getAnalyticsByAgent = defineTool({
   http: { method: 'GET', path: '/analytics/by-agent' },
   scope: 'analytics:read',
   toolset: 'observe',
-  flags: READ_ONLY,
+  flags: { ...READ_ONLY, list: true },
   input: z.object(totalsWindow),
   output: z.object({
     ...windowOutput,
-    agents: z
+    items: z
       .array(
         z.object({
           agentId: z.string().describe('The agent.'),
@@ -262,7 +262,7 @@ export const getAnalyticsByAgent = defineTool({
     const spend = analytics.spendCents(filter, 'agent');
     return {
       ...describeWindow(filter),
-      agents: analytics.tallyByAgent(filter).map((tally) => ({
+      items: analytics.tallyByAgent(filter).map((tally) => ({
         agentId: tally.agentId,
         name: tally.name,
         ...outcomes(tally),

@@ -194,11 +194,11 @@ export const getConversationReceipt = defineTool({
   http: { method: 'GET', path: '/conversations/{id}/receipt' },
   scope: 'calls:read',
   toolset: 'observe',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({ id: conversationId }),
   output: z.object({
     conversationId: z.string().describe('The conversation.'),
-    events: z
+    items: z
       .array(
         z.object({
           seq: z.number().int().describe('Position in the receipt, from 1.'),
@@ -209,10 +209,10 @@ export const getConversationReceipt = defineTool({
       )
       .describe('The events, in order.'),
   }),
-  untrusted: ['events[].data.text'],
+  untrusted: ['items[].data.text'],
   execute: async (input, context) => {
     const conversation = loadConversation(context, input.id);
-    return { conversationId: conversation.id, events: context.services.conversations.events(context.org.id, conversation.id) };
+    return { conversationId: conversation.id, items: context.services.conversations.events(context.org.id, conversation.id) };
   },
 });
 

@@ -1,6 +1,6 @@
 /** Knowledge gaps: what callers asked that the agent could not answer, ranked, and curated by people. */
 import { z } from 'zod';
-import { defineTool, idField } from '../define.ts';
+import { defineTool, idField, listOf } from '../define.ts';
 import { notFound } from '../../errors.ts';
 import { loadAgent } from '../agents/present.ts';
 import { GAP_CLASSIFICATIONS, GAP_STATUSES, type KnowledgeGapRecord } from '../../store/knowledge-gaps.ts';
@@ -42,23 +42,24 @@ export const listKnowledgeGaps = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/knowledge-gaps' },
   scope: 'analytics:read',
   toolset: 'observe',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     agentId,
     status: z.enum(GAP_STATUSES).optional().describe('Only gaps with this status.'),
     limit: z.number().int().min(1).max(100).default(20).describe('Most gaps to return (1-100).'),
   }),
-  output: z.object({
+  output: listOf(gapSchema, 'The gaps asked in at least two conversations, best ranked first.', {
     dataState: z.enum(['collecting', 'ready']).describe(`collecting until the agent has ${GAPS_MIN_CONVERSATIONS} live conversations in which a caller said something.`),
-    ranked: z.array(gapSchema).describe('The gaps asked in at least two conversations, best ranked first.'),
+    ranked: z.boolean().describe('Whether the gaps are ranked yet (dataState ready); until then the list is empty.'),
   }),
-  untrusted: ['ranked[].question'],
+  untrusted: ['items[].question'],
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     const { dataState, ranked } = await rankGaps(context.services, context.org.id, agent.id);
     return {
       dataState,
-      ranked: ranked.filter((gap) => !input.status || gap.status === input.status).slice(0, input.limit).map(presentGap),
+      ranked: dataState === 'ready',
+      items: ranked.filter((gap) => !input.status || gap.status === input.status).slice(0, input.limit).map(presentGap),
     };
   },
 });

@@ -48,7 +48,7 @@ export const listTopics = defineTool({
   http: { method: 'GET', path: '/agents/{agentId}/topics' },
   scope: 'analytics:read',
   toolset: 'observe',
-  flags: { readOnly: true, idempotent: true },
+  flags: { list: true, readOnly: true, idempotent: true },
   input: z.object({
     agentId,
     ...windowFields,
@@ -59,12 +59,12 @@ export const listTopics = defineTool({
     from: z.string().describe('Start of the window used.'),
     to: z.string().describe('End of the window used.'),
     conversations: z.number().int().describe('Live conversations in the window with something to group.'),
-    topics: z.array(topicSchema).describe('The topics, largest first.'),
+    items: z.array(topicSchema).describe('The topics, largest first.'),
   }),
-  untrusted: ['topics[].label', 'topics[].sampleQuestions[]'],
+  untrusted: ['items[].label', 'items[].sampleQuestions[]'],
   execute: async (input, context) => {
     const { topics, ...result } = await topicsOf(context, input);
-    return { ...result, topics: topics.slice(0, input.limit).map(({ members: _members, ...topic }) => topic) };
+    return { ...result, items: topics.slice(0, input.limit).map(({ members: _members, ...topic }) => topic) };
   },
 });
 
