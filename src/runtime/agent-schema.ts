@@ -80,13 +80,10 @@ export type Weekday = (typeof DAYS)[number];
 const weeklySchema = z
   .object(
     Object.fromEntries(
-      DAYS.map((day) => [
-        day,
-        z.array(openingSchema.describe('One open span.')).max(6).default([]).describe(`Open spans on ${day}; empty means closed.`),
-      ]),
+      DAYS.map((day) => [day, z.array(openingSchema.describe('One open span.')).max(6).default([])]),
     ) as Record<Weekday, z.ZodDefault<z.ZodArray<typeof openingSchema>>>,
   )
-  .describe('The weekly open/closed grid.');
+  .describe('The weekly open/closed grid: the open spans of each day; a day without spans is closed.');
 
 export const businessHoursSchema = z
   .object({
