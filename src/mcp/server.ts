@@ -128,7 +128,7 @@ export function buildMcpServer(session: McpSession): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions:
-      'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first. The default tools cover agents, voices and meta; connect with ?toolsets=agents,knowledge,skills,test (stdio: --toolsets) or ?profile=discovery for the rest.',
+      'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first. Without options a connection lists the agents, voices and meta tools; knowledge, skills and tests need ?toolsets=agents,voices,meta,knowledge,skills,test (stdio: --toolsets), or ?profile=discovery reaches every operation.',
   });
   // Only what this credential can call at all: a secret key never sees dashboard-only tools, nor
   // finds them through search_tools; a widget visitor sees the widget's. Scopes are checked per call.
