@@ -27,13 +27,17 @@ function mapSubschemas(keyword: string, value: unknown, map: (schema: JsonSchema
 const mapProperties = (properties: Record<string, JsonSchema>, map: (schema: JsonSchema) => JsonSchema) =>
   Object.fromEntries(Object.entries(properties).map(([name, field]) => [name, map(field)]));
 
+/** Where an output schema may be loosened: a value it accepts must stay accepted (so not inside `not` or `if`). */
+const LOOSENED_IN_OUTPUT = new Set(['items', 'prefixItems', 'anyOf', 'oneOf', 'allOf']);
+
 /**
  * An output schema with its structure — types, properties, required fields, enums — down to the
  * fields of `levels` nested objects; objects deeper down are only typed `object`. Every result
- * that matches the full schema matches this one.
+ * that matches the full schema matches this one: alternatives become `anyOf`, since two that
+ * differed only deeper down would both match and fail a `oneOf`.
  */
 export function leanOutputSchema(schema: JsonSchema, levels: number): JsonSchema {
-  if (levels === 0 && isObjectSchema(schema)) return { type: 'object' };
+  if (levels === 0 && isObjectSchema(schema)) return schema.type === undefined ? {} : { type: schema.type };
   const lean: JsonSchema = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (DROPPED_FROM_OUTPUT.has(keyword)) continue;
@@ -41,11 +45,22 @@ export function leanOutputSchema(schema: JsonSchema, levels: number): JsonSchema
       lean.properties = mapProperties(value as Record<string, JsonSchema>, (field) => leanOutputSchema(field, levels - 1));
     } else if (keyword === 'additionalProperties' && typeof value === 'object') {
       lean.additionalProperties = leanOutputSchema(value as JsonSchema, levels - 1);
+    } else if (LOOSENED_IN_OUTPUT.has(keyword)) {
+      const loosened = mapSubschemas(keyword, value, (child) => leanOutputSchema(child, levels));
+      if (!Array.isArray(loosened) || keyword === 'prefixItems') lean[keyword] = loosened;
+      // zod writes a union as anyOf or as oneOf, never both on one schema.
+      else lean[keyword === 'oneOf' && schema.anyOf === undefined ? 'anyOf' : keyword] = distinct(loosened);
     } else {
-      lean[keyword] = mapSubschemas(keyword, value, (child) => leanOutputSchema(child, levels));
+      lean[keyword] = value;
     }
   }
   return lean;
+}
+
+/** The alternatives without repeats (two union members may look the same once loosened). */
+function distinct(schemas: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return schemas.filter((schema) => !seen.has(JSON.stringify(schema)) && Boolean(seen.add(JSON.stringify(schema))));
 }
 
 /**
