@@ -98,6 +98,8 @@ export function buildProgram(): Command {
     .command('mcp')
     .description('serve MCP over stdio, acting as the secret key in FLOWYTE_API_KEY')
     .option('--toolsets <names>', 'comma-separated toolsets to expose (or all); default: the default profile')
+    .option('--tools <names>', 'comma-separated tools to expose, besides any --toolsets (alone: exactly these)')
+    .option('--agent <id>', 'work on one agent (agt_…): its id is filled in, tools across agents are not listed')
     .option('--read-only', 'expose read-only tools only (wins over everything else)')
     .addOption(new Option('--profile <profile>', 'discovery: reach every tool through search_tools, describe_tool and call_tool').choices(['default', 'discovery']))
     .addOption(dataDirOption())

@@ -5,7 +5,6 @@ import { notFound } from '../errors.ts';
 import { jsonSchemaOf } from '../tools/json-schema.ts';
 import type { Tool } from '../tools/types.ts';
 import { TOOLSETS } from '../tools/toolsets.ts';
-import { describeTool } from './descriptors.ts';
 import type { McpOptions } from './selection.ts';
 import { failure, invalidArguments, success, type ToolCallResult } from './results.ts';
 
@@ -68,11 +67,12 @@ function score(tool: Tool, words: string[]): number {
 
 const error = (cause: unknown): ToolCallResult => failure(cause).result;
 
-/** Run one of the three discovery tools; call_tool delegates to `call`. */
+/** Run one of the three discovery tools; describe_tool answers with `describe`, call_tool delegates to `call`. */
 export async function runDiscoveryTool(
   name: string,
   args: Record<string, unknown>,
   reachable: Tool[],
+  describe: (tool: Tool) => McpTool,
   call: (tool: Tool, args: Record<string, unknown>) => Promise<ToolCallResult>,
 ): Promise<ToolCallResult> {
   const byName = new Map(reachable.map((tool) => [tool.name, tool]));
@@ -101,7 +101,7 @@ export async function runDiscoveryTool(
     if (!parsed.success) return error(invalidArguments(parsed.error));
     const tool = byName.get(parsed.data.name);
     if (!tool) return error(notFound('tool', parsed.data.name));
-    if (name === 'describe_tool') return success({ ...describeTool(tool), toolset: tool.toolset, scope: tool.scope ?? null });
+    if (name === 'describe_tool') return success({ ...describe(tool), toolset: tool.toolset, scope: tool.scope ?? null });
     return call(tool, (parsed.data as z.output<typeof callInput>).arguments);
   }
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);

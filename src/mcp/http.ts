@@ -4,6 +4,7 @@ import type { Services } from '../services.ts';
 import type { Tool } from '../tools/types.ts';
 import type { AppEnv } from '../http/authenticate.ts';
 import { parseMcpOptions } from './selection.ts';
+import { assertScopedAgent } from './agent-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 
 /** The MCP server SDK and the handler over it, made on the first /mcp request. */
@@ -44,12 +45,18 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
   });
   app.use('/mcp', authenticateRequest);
   app.all('/mcp', async function mcpRoute(c) {
-    const options = parseMcpOptions({
-      toolsets: c.req.query('toolsets'),
-      readonly: c.req.query('readonly'),
-      profile: c.req.query('profile'),
-    });
+    const options = parseMcpOptions(
+      {
+        toolsets: c.req.query('toolsets'),
+        tools: c.req.query('tools'),
+        readonly: c.req.query('readonly'),
+        profile: c.req.query('profile'),
+        agent: c.req.query('agent'),
+      },
+      tools,
+    );
     const actor = c.var.actor;
+    if (options.agentId) assertScopedAgent(services, actor, options.agentId);
     const { handler } = await (mcp ??= loadMcp(tools, services, configuredOrigins));
     return handler.fetch(c.req.raw, { authInfo: { token: '', clientId: actor.id, scopes: [...actor.scopes], extra: { actor, options, requestId: c.var.requestId } } });
   });

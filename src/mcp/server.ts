@@ -11,12 +11,14 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
-import { authorize, callFields, credentialFits, invokeTool, parseInput } from '../tools/invoke.ts';
+import { authorize, callFields, invokeTool, parseInput } from '../tools/invoke.ts';
+import { isList } from '../tools/define.ts';
 import type { Tool, ToolEvent } from '../tools/types.ts';
 import { CONFIRMATION_FIELD, describeTool } from './descriptors.ts';
 import { confirmDestructive } from './confirm.ts';
 import { DISCOVERY_TOOLS, runDiscoveryTool } from './discovery.ts';
 import { reachableTools, type McpOptions } from './selection.ts';
+import { scopeArguments, scopedDescriptor } from './agent-scope.ts';
 import { registerResources } from '../resources/index.ts';
 import { failure, success, type ToolCallResult } from './results.ts';
 import { fenceUntrusted } from './untrusted.ts';
@@ -66,7 +68,9 @@ export async function callRegistryTool(
   const requestId = session.requestId ?? randomUUID();
   let status = 200;
   try {
-    const { [CONFIRMATION_FIELD]: confirmationId, ...args } = rawArguments;
+    const { [CONFIRMATION_FIELD]: confirmationId, ...given } = rawArguments;
+    const scopedAgent = session.options.agentId;
+    const args = scopedAgent ? scopeArguments(tool, given, scopedAgent) : given;
     if (tool.flags.destructive) {
       authorize(tool, actor);
       const gate = confirmDestructive({
@@ -98,7 +102,7 @@ export async function callRegistryTool(
       },
     });
     status = tool.http.successStatus;
-    const data = fenceUntrusted(result.data, tool.flags.paginated ? tool.untrusted.map((path) => `items[].${path}`) : tool.untrusted);
+    const data = fenceUntrusted(result.data, isList(tool) ? tool.untrusted.map((path) => `items[].${path}`) : tool.untrusted);
     return success(tool.flags.streaming ? { result: data, events } : data);
   } catch (error) {
     // invokeTool reported a tool's own failure; this catches one of the confirmation gate's.
@@ -125,24 +129,23 @@ export function buildMcpServer(session: McpSession): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions:
-      'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first.',
+      'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first. Without options a connection lists the agents, voices and meta tools; knowledge, skills and tests need ?toolsets=agents,voices,meta,knowledge,skills,test (stdio: --toolsets), or ?profile=discovery reaches every operation.',
   });
-  // A widget visitor sees the widget's tools; a secret key the rest, dashboard-only ones included
-  // so that calling one explains itself (scopes are checked per call).
-  const visitor = session.actor.type === 'visitor';
-  const reachable = reachableTools(session.tools, session.options).filter(
-    (tool) => tool.auth === 'any' || (tool.auth === 'session' && !visitor) || credentialFits(tool, session.actor),
-  );
+  // Only what this credential can call at all: a secret key never sees dashboard-only tools, nor
+  // finds them through search_tools; a widget visitor sees the widget's. Scopes are checked per call.
+  const reachable = reachableTools(session.tools, session.options, session.actor);
   const byName = new Map(reachable.map((tool) => [tool.name, tool]));
+  const scopedAgent = session.options.agentId;
+  const describe = (tool: Tool) => (scopedAgent ? scopedDescriptor(tool, describeTool(tool)) : describeTool(tool));
   // Described on the first tools/list, not at connect: `initialize` should not wait for ~40 schema conversions.
   let listed: McpTool[] | undefined;
-  const describeListed = () => (session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describeTool));
+  const describeListed = () => (session.options.profile === 'discovery' ? DISCOVERY_TOOLS(session.options) : reachable.map(describe));
 
   server.server.setRequestHandler('tools/list', async () => ({ tools: (listed ??= describeListed()) }));
   server.server.setRequestHandler('tools/call', async (request, context) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (session.options.profile === 'discovery') {
-      return runDiscoveryTool(request.params.name, args, reachable, (tool, toolArgs) =>
+      return runDiscoveryTool(request.params.name, args, reachable, describe, (tool, toolArgs) =>
         callRegistryTool(session, server, tool, toolArgs, context),
       );
     }

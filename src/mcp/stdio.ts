@@ -6,6 +6,7 @@ import type { Services } from '../services.ts';
 import { TOOLS } from '../tools/index.ts';
 import { buildMcpServer, type McpSession } from './server.ts';
 import type { McpOptions } from './selection.ts';
+import { assertScopedAgent } from './agent-scope.ts';
 
 /** The key's actor; a key from another data directory is the likely mistake, so the error names this one. */
 function resolveActorIn(services: Services): Actor {
@@ -22,7 +23,9 @@ export function stdioSession(services: Services, options: McpOptions): McpSessio
   if (!services.config.apiKey) {
     throw new Error(`FLOWYTE_API_KEY is not set: export a secret key of the data directory ${services.config.dataDir} (\`flowyte init\` prints one)`);
   }
-  return { tools: TOOLS, services, actor: resolveActorIn(services), reauthenticate: () => resolveActorIn(services), options, elicitationPossible: true };
+  const actor = resolveActorIn(services);
+  if (options.agentId) assertScopedAgent(services, actor, options.agentId);
+  return { tools: TOOLS, services, actor, reauthenticate: () => resolveActorIn(services), options, elicitationPossible: true };
 }
 
 export function serveMcpStdio(services: Services, options: McpOptions): void {

@@ -7,9 +7,41 @@ import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { McpSession } from '../mcp/server.ts';
 import { packagePath } from '../package-root.ts';
+import { TOOLSETS } from '../tools/toolsets.ts';
 
 const BUILD_GUIDE = fs.readFileSync(packagePath('src', 'resources', 'build-guide.md'), 'utf8');
-const openApiCache = new WeakMap<McpSession['tools'], string>();
+/** The OpenAPI document as text, whole (key '') and per toolset, once per tool list. */
+const openApiCache = new WeakMap<McpSession['tools'], Map<string, string>>();
+
+function openApiText(session: McpSession, toolset: string): string {
+  let texts = openApiCache.get(session.tools);
+  if (!texts) openApiCache.set(session.tools, (texts = new Map()));
+  let text = texts.get(toolset);
+  if (text === undefined) {
+    const tools = toolset ? session.tools.filter((tool) => tool.toolset === toolset) : session.tools;
+    text = JSON.stringify(withUsedComponents(buildOpenApi(tools, session.services.config.publicBaseUrl)));
+    texts.set(toolset, text);
+  }
+  return text;
+}
+
+/**
+ * The document with only the component schemas its operations reference, directly, through the
+ * shared responses (problems) or through each other.
+ */
+function withUsedComponents(document: Record<string, unknown>): Record<string, unknown> {
+  const { schemas = {}, ...components } = document.components as { schemas?: Record<string, unknown> };
+  const used = new Set<string>();
+  const visit = (value: unknown) => {
+    for (const [, name] of JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (used.has(name)) continue;
+      used.add(name);
+      visit(schemas[name]);
+    }
+  };
+  visit([document.paths, components]);
+  return { ...document, components: { ...components, schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))) } };
+}
 
 function json(uri: URL, value: unknown) {
   return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] };
@@ -17,15 +49,19 @@ function json(uri: URL, value: unknown) {
 
 export function registerResources(server: McpServer, session: McpSession): void {
   const { services, actor } = session;
+  // A connection scoped to one agent shows that agent's config only.
+  const scopedAgent = session.options.agentId;
+  const readableAgent = (id: string) =>
+    grants(actor.scopes, 'agents:read') && (!scopedAgent || id === scopedAgent) ? services.agents.find(actor.orgId, id) : undefined;
 
   server.registerResource(
     'agent-config',
     new ResourceTemplate('flowyte://agents/{id}/config', {
       list: async () => {
         if (!grants(actor.scopes, 'agents:read')) return { resources: [] };
-        const page = services.agents.list(actor.orgId, {}, { limit: 100 });
+        const agents = scopedAgent ? [readableAgent(scopedAgent)].filter((agent) => agent !== undefined) : services.agents.list(actor.orgId, {}, { limit: 100 }).items;
         return {
-          resources: page.items.map((agent) => ({
+          resources: agents.map((agent) => ({
             uri: `flowyte://agents/${agent.id}/config`,
             name: `${agent.draft.name} (compiled draft)`,
             mimeType: 'application/json',
@@ -35,7 +71,7 @@ export function registerResources(server: McpServer, session: McpSession): void 
     }),
     { title: 'Agent config', description: 'An agent\'s compiled draft config and which version is live.', mimeType: 'application/json' },
     async (uri, variables) => {
-      const agent = grants(actor.scopes, 'agents:read') ? services.agents.find(actor.orgId, String(variables.id)) : undefined;
+      const agent = readableAgent(String(variables.id));
       if (!agent) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `agent ${String(variables.id)} was not found`);
       return json(uri, {
         agentId: agent.id,
@@ -47,17 +83,43 @@ export function registerResources(server: McpServer, session: McpSession): void 
     },
   );
 
+  const whole = openApiText(session, '');
   server.registerResource(
     'openapi',
     'flowyte://openapi.json',
-    { title: 'OpenAPI document', description: 'The REST contract, generated from the same registry as these tools.', mimeType: 'application/json' },
-    async (uri) => {
-      let text = openApiCache.get(session.tools);
-      if (!text) {
-        text = JSON.stringify(buildOpenApi(session.tools, services.config.publicBaseUrl));
-        openApiCache.set(session.tools, text);
+    {
+      title: 'OpenAPI document',
+      description: `The whole REST contract (${Math.round(whole.length / 1024)} KB), generated from the same registry as these tools, with every field's description; flowyte://openapi/{toolset}.json holds one area.`,
+      mimeType: 'application/json',
+    },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: openApiText(session, '') }] }),
+  );
+
+  const toolsets = TOOLSETS.filter((toolset) => session.tools.some((tool) => tool.toolset === toolset.name));
+  server.registerResource(
+    'openapi-toolset',
+    new ResourceTemplate('flowyte://openapi/{toolset}.json', {
+      list: async () => ({
+        resources: toolsets.map((toolset) => ({
+          uri: `flowyte://openapi/${toolset.name}.json`,
+          name: `OpenAPI: ${toolset.name}`,
+          description: toolset.description,
+          mimeType: 'application/json',
+        })),
+      }),
+      complete: { toolset: (prefix) => toolsets.map((toolset) => toolset.name).filter((name) => name.startsWith(prefix)) },
+    }),
+    {
+      title: 'OpenAPI document of one toolset',
+      description: 'The operations of one toolset (agents, knowledge, skills, …) and the components they use.',
+      mimeType: 'application/json',
+    },
+    async (uri, variables) => {
+      const toolset = String(variables.toolset);
+      if (!toolsets.some((known) => known.name === toolset)) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown toolset ${toolset}; known: ${toolsets.map((known) => known.name).join(', ')}`);
       }
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text }] };
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: openApiText(session, toolset) }] };
     },
   );
 

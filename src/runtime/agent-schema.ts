@@ -80,10 +80,8 @@ export type Weekday = (typeof DAYS)[number];
 const weeklySchema = z
   .object(
     Object.fromEntries(
-      DAYS.map((day) => [
-        day,
-        z.array(openingSchema.describe('One open span.')).max(6).default([]).describe(`Open spans on ${day}; empty means closed.`),
-      ]),
+      // One wording for every day, so that MCP's lean input schemas say it once (see lean-schema.ts).
+      DAYS.map((day) => [day, z.array(openingSchema.describe('One open span.')).max(6).default([]).describe('The open spans of this day; none means closed.')]),
     ) as Record<Weekday, z.ZodDefault<z.ZodArray<typeof openingSchema>>>,
   )
   .describe('The weekly open/closed grid.');

@@ -92,7 +92,7 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   flags?: ToolFlags;
   /**
    * Output fields holding text that outsiders wrote (crawled pages, callers, visitors), e.g.
-   * `content` or `items[].text` (for paginated tools, relative to each item). MCP fences them
+   * `content` or `messages[].content`; for list tools, relative to each item (`text`). MCP fences them
    * as untrusted data.
    */
   untrusted?: string[];

@@ -74,7 +74,7 @@ describe.each(CLIENT_LINES)('an MCP client of $name', (line) => {
     it('streams a tool with progress notifications and a result that conforms to its outputSchema', async () => {
       const source = await platform.addSource({ kind: 'text', label: 'Hours', text: 'We open at 8am on weekdays.' });
       await platform.drain();
-      const client = await connect();
+      const client = await connect('?toolsets=knowledge');
       await client.listTools();
       const progress: string[] = [];
       const streamed = await client.callTool(

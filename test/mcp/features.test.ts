@@ -21,7 +21,8 @@ describe('tools/list', () => {
     expect(remove?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false });
     const get = tools.find((tool) => tool.name === 'get_agent');
     expect(get?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-    expect(tools).toHaveLength(TOOLS.filter((tool) => tool.auth !== 'publishable').length);
+    // A secret key sees every tool it can call: neither widget (publishable) nor dashboard-only (session) ones.
+    expect(tools).toHaveLength(TOOLS.filter((tool) => tool.auth === 'secret' || tool.auth === 'any').length);
   });
 
   it('loads only the toolsets asked for, and the default profile when none are', async () => {
@@ -38,6 +39,14 @@ describe('tools/list', () => {
     const { tools } = await client.listTools();
     expect(tools.every((tool) => tool.annotations?.readOnlyHint)).toBe(true);
     await expect(client.callTool({ name: 'create_agent', arguments: { name: 'x' } })).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it('lists to a widget visitor the tools a publishable key can call, and nothing else', async () => {
+    const agentId = await newAgent('Widget');
+    const key = (await body(await platform.request('POST', `/agents/${agentId}/publishable-keys`, { body: { name: 'Site', allowedOrigins: ['https://shop.example'] } }))).data;
+    const client = await connectMcp(platform, { token: key.keyPublic, mcp: { toolsets: [] } });
+    const listed = (await client.listTools()).tools.map((tool) => tool.name).sort();
+    expect(listed).toEqual(TOOLS.filter((tool) => tool.auth === 'publishable' || tool.auth === 'any').map((tool) => tool.name).sort());
   });
 
   it('keeps an unknown tool a protocol error', async () => {
@@ -142,6 +151,47 @@ describe('resources and prompts', () => {
     expect(JSON.parse(String((openApi.contents[0] as { text: string }).text)).openapi).toBe('3.1.0');
     const guide = await client.readResource({ uri: 'flowyte://guides/build-an-agent' });
     expect(String((guide.contents[0] as { text: string }).text)).toContain('publish_agent');
+  });
+
+  it('offer the OpenAPI document per toolset, with only the components its operations use', async () => {
+    const client = await connectMcp(platform);
+    const { resources } = await client.listResources();
+    const whole = resources.find((resource) => resource.uri === 'flowyte://openapi.json');
+    const wholeText = String(((await client.readResource({ uri: 'flowyte://openapi.json' })).contents[0] as { text: string }).text);
+    expect(whole?.description).toContain(`(${Math.round(wholeText.length / 1024)} KB)`);
+    expect(resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['flowyte://openapi/agents.json', 'flowyte://openapi/chat.json']));
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((template) => template.uriTemplate)).toContain('flowyte://openapi/{toolset}.json');
+
+    const read = async (toolset: string) =>
+      JSON.parse(String(((await client.readResource({ uri: `flowyte://openapi/${toolset}.json` })).contents[0] as { text: string }).text));
+    const agents = await read('agents');
+    const operations = Object.values(agents.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) =>
+      Object.values(item).map((operation) => operation.operationId),
+    );
+    expect(operations.sort()).toEqual(TOOLS.filter((tool) => tool.toolset === 'agents').map((tool) => tool.name).sort());
+    // Every reference resolves, and only what the area uses is there.
+    const unresolved = (document: { components: { schemas: object } }) =>
+      [...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map(([, name]) => name).filter((name) => !(name in document.components.schemas));
+    expect(unresolved(agents)).toEqual([]);
+    expect(Object.keys(agents.components.schemas)).toEqual(expect.arrayContaining(['Agent', 'AgentVersion', 'Problem']));
+    expect(Object.keys(agents.components.schemas)).not.toContain('ChatSession');
+    expect(JSON.stringify(agents).length).toBeLessThan(wholeText.length / 4);
+    // The OpenAI-wire operations of chat answer failures in OpenAI's shape, which builds on Problem.
+    const chat = await read('chat');
+    expect(unresolved(chat)).toEqual([]);
+    expect(Object.keys(chat.components.schemas)).toEqual(expect.arrayContaining(['OpenAIProblem', 'Problem', 'ChatSession']));
+    expect(Object.keys(chat.components.schemas)).not.toContain('Agent');
+    await expect(client.readResource({ uri: 'flowyte://openapi/bogus.json' })).rejects.toThrow(/unknown toolset bogus/);
+  });
+
+  it('scoped to one agent, list and read only that agent\'s config', async () => {
+    const id = await newAgent('Scoped');
+    const other = await newAgent('Other');
+    const client = await connectMcp(platform, { mcp: { agentId: id } });
+    const configs = (await client.listResources()).resources.map((resource) => resource.uri).filter((uri) => uri.startsWith('flowyte://agents/'));
+    expect(configs).toEqual([`flowyte://agents/${id}/config`]);
+    await expect(client.readResource({ uri: `flowyte://agents/${other}/config` })).rejects.toThrow(/not found/);
   });
 
   it('do not show another org\'s agent config', async () => {

@@ -273,11 +273,11 @@ describe('secret keys over MCP', () => {
     expect((await listAgents(key.secret)).status).toBe(401);
   });
 
-  it('answers a secret key with dashboard_session_required, and another org\'s key id with not_found', async () => {
+  it('are neither listed to nor callable by a secret key, and another org\'s key id is not_found', async () => {
     setup();
     const withKey = await dashboardMcp({ token: platform.orgA.apiKey.secret });
-    const refused = await callMcp(withKey, tool('create_api_key'), { name: 'x', scopes: ['agents:read'] });
-    expect(refused).toMatchObject({ ok: false, status: 403, problem: { code: 'dashboard_session_required' } });
+    expect((await withKey.listTools()).tools.map((listed) => listed.name)).not.toContain('create_api_key');
+    await expect(withKey.callTool({ name: 'create_api_key', arguments: { name: 'x', scopes: ['agents:read'] } })).rejects.toMatchObject({ code: -32602 });
     const dashboard = await dashboardMcp();
     const foreign = await callMcp(dashboard, tool('revoke_api_key'), { id: platform.orgB.apiKey.id });
     expect(foreign).toMatchObject({ ok: false, status: 404, problem: { code: 'not_found' } });

@@ -106,8 +106,9 @@ describe('the tool registry', () => {
 
 describe('MCP descriptors', () => {
   it.each(tools)('%s sets all four annotation hints from its flags', (_name, tool) => {
+    // The title is the descriptor's own (MCP 2025-06-18), not repeated among the annotations.
+    expect(describeTool(tool).title).toBe(tool.title);
     expect(describeTool(tool).annotations).toEqual({
-      title: tool.title,
       readOnlyHint: tool.flags.readOnly === true,
       destructiveHint: tool.flags.destructive === true,
       idempotentHint: tool.flags.idempotent === true,

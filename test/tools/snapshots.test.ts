@@ -17,8 +17,9 @@ describe('generated faces', () => {
     platform = createPlatform({ publicBaseUrl: PUBLIC_BASE_URL });
     const client = await connectMcp(platform, { mcp: { toolsets: ['all'] } });
     const { tools } = await client.listTools();
-    // Widget tools (publishable keys) are listed only to widget visitors.
-    expect(tools.map((tool) => tool.name).sort()).toEqual(TOOLS.filter((tool) => tool.auth !== 'publishable').map((tool) => tool.name).sort());
+    // Widget tools (publishable keys) are listed only to widget visitors, dashboard-only ones only to dashboard sessions.
+    const callable = TOOLS.filter((tool) => tool.auth === 'secret' || tool.auth === 'any');
+    expect(tools.map((tool) => tool.name).sort()).toEqual(callable.map((tool) => tool.name).sort());
     await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('../__snapshots__/mcp-tools-list.json');
   });
 

@@ -14,7 +14,7 @@ export const previewKnowledge = defineTool({
   scope: 'knowledge:read',
   toolset: 'knowledge',
   flags: { list: true, readOnly: true, idempotent: true },
-  untrusted: ['items[].text'],
+  untrusted: ['text'],
   input: z.object({
     agentId,
     query: z.string().min(1).max(1000).describe('A question as a caller would ask it.'),

@@ -209,7 +209,7 @@ export const getConversationReceipt = defineTool({
       )
       .describe('The events, in order.'),
   }),
-  untrusted: ['items[].data.text'],
+  untrusted: ['data.text'],
   execute: async (input, context) => {
     const conversation = loadConversation(context, input.id);
     return { conversationId: conversation.id, items: context.services.conversations.events(context.org.id, conversation.id) };

@@ -52,7 +52,7 @@ export const listKnowledgeGaps = defineTool({
     dataState: z.enum(['collecting', 'ready']).describe(`collecting until the agent has ${GAPS_MIN_CONVERSATIONS} live conversations in which a caller said something.`),
     ranked: z.boolean().describe('Whether the gaps are ranked yet (dataState ready); until then the list is empty.'),
   }),
-  untrusted: ['items[].question'],
+  untrusted: ['question'],
   execute: async (input, context) => {
     const agent = loadAgent(context, input.agentId);
     const { dataState, ranked } = await rankGaps(context.services, context.org.id, agent.id);

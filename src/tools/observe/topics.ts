@@ -61,7 +61,7 @@ export const listTopics = defineTool({
     conversations: z.number().int().describe('Live conversations in the window with something to group.'),
     items: z.array(topicSchema).describe('The topics, largest first.'),
   }),
-  untrusted: ['items[].label', 'items[].sampleQuestions[]'],
+  untrusted: ['label', 'sampleQuestions[]'],
   execute: async (input, context) => {
     const { topics, ...result } = await topicsOf(context, input);
     return { ...result, items: topics.slice(0, input.limit).map(({ members: _members, ...topic }) => topic) };
