@@ -15,6 +15,7 @@ import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
 import { mountStripeWebhook } from './stripe-webhook.ts';
 import { mountOAuthCallback } from './oauth-callback.ts';
+import { mountProtectedResourceMetadata } from './protected-resource.ts';
 import { requestLog, routeOf } from './request-log.ts';
 import { reportUnexpected } from '../logging.ts';
 
@@ -67,6 +68,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);
   mountOAuthCallback(app, services);
+  mountProtectedResourceMetadata(app, services.config.publicBaseUrl);
 
   // Browser-facing operations (publishable keys) answer CORS preflights before any auth; whether
   // the Origin may use the key is decided by the key itself (checkOrigin), on the real request.

@@ -22,7 +22,7 @@ export function stdioSession(services: Services, options: McpOptions): McpSessio
   if (!services.config.apiKey) {
     throw new Error(`FLOWYTE_API_KEY is not set: export a secret key of the data directory ${services.config.dataDir} (\`flowyte init\` prints one)`);
   }
-  return { tools: TOOLS, services, actor: resolveActorIn(services), reauthenticate: () => resolveActorIn(services), options, elicitationPossible: true };
+  return { tools: TOOLS, services, actor: resolveActorIn(services), reauthenticate: () => resolveActorIn(services), options };
 }
 
 export function serveMcpStdio(services: Services, options: McpOptions): void {

@@ -1,7 +1,7 @@
 /** MCP resources (agent configs, the OpenAPI document, the build guide) and prompts. */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
+import { completable, McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
 import { grants } from '../auth/scopes.ts';
 import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
 import { buildOpenApi } from '../http/openapi.ts';
@@ -17,12 +17,16 @@ function json(uri: URL, value: unknown) {
 
 export function registerResources(server: McpServer, session: McpSession): void {
   const { services, actor } = session;
+  const canReadAgents = grants(actor.scopes, 'agents:read');
+  /** Completion of an agent id: the caller's own agents whose id starts with, or name contains, what was typed. */
+  const completeAgentId = (typed: string) =>
+    canReadAgents ? services.agents.list(actor.orgId, { idOrName: typed.trim() }, { limit: 100 }).items.map((agent) => agent.id) : [];
 
   server.registerResource(
     'agent-config',
     new ResourceTemplate('flowyte://agents/{id}/config', {
       list: async () => {
-        if (!grants(actor.scopes, 'agents:read')) return { resources: [] };
+        if (!canReadAgents) return { resources: [] };
         const page = services.agents.list(actor.orgId, {}, { limit: 100 });
         return {
           resources: page.items.map((agent) => ({
@@ -32,10 +36,11 @@ export function registerResources(server: McpServer, session: McpSession): void 
           })),
         };
       },
+      complete: { id: completeAgentId },
     }),
     { title: 'Agent config', description: 'An agent\'s compiled draft config and which version is live.', mimeType: 'application/json' },
     async (uri, variables) => {
-      const agent = grants(actor.scopes, 'agents:read') ? services.agents.find(actor.orgId, String(variables.id)) : undefined;
+      const agent = canReadAgents ? services.agents.find(actor.orgId, String(variables.id)) : undefined;
       if (!agent) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `agent ${String(variables.id)} was not found`);
       return json(uri, {
         agentId: agent.id,
@@ -96,7 +101,7 @@ export function registerResources(server: McpServer, session: McpSession): void 
     {
       title: 'Review an agent before publishing',
       description: 'Walk through the pre-publish report and diff of an agent and recommend fixes.',
-      argsSchema: z.object({ agentId: z.string().describe('The agent to review (agt_…).') }),
+      argsSchema: z.object({ agentId: completable(z.string().describe('The agent to review (agt_…).'), completeAgentId) }),
     },
     ({ agentId }) => ({
       messages: [
