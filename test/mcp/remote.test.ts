@@ -162,14 +162,12 @@ describe('authorization metadata (RFC 9728)', () => {
   });
 });
 
-describe('Host validation (DNS rebinding)', () => {
-  const initialize = (target: Platform, headers: Record<string, string>) =>
-    target.app.request('/mcp', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${target.orgA.apiKey.secret}`, ...POST_HEADERS, ...headers },
-      body: INITIALIZE,
-    });
+/** A POST to /mcp in-process, as org A's key unless the headers say otherwise. */
+const mcpPost = (target: Platform, headers: Record<string, string>, payload: string) =>
+  target.app.request('/mcp', { method: 'POST', headers: { Authorization: `Bearer ${target.orgA.apiKey.secret}`, ...POST_HEADERS, ...headers }, body: payload });
+const initialize = (target: Platform, headers: Record<string, string> = {}) => mcpPost(target, headers, INITIALIZE);
 
+describe('Host validation (DNS rebinding)', () => {
   it('refuses a Host that is not one of the server\'s names with 403 host_not_allowed, before any key check', async () => {
     const refused = await initialize(platform, { Host: 'rebound.example:8787' });
     expect(refused.status).toBe(403);
@@ -198,34 +196,57 @@ describe('Host validation (DNS rebinding)', () => {
 });
 
 describe('2025-era sessions', () => {
-  it('belong to the key that opened them: another key gets 404, as after the session is closed', async () => {
-    const opening = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}`, ...POST_HEADERS },
-      body: INITIALIZE,
-    });
-    const sessionId = opening.headers.get('mcp-session-id');
-    expect(sessionId).toBeTruthy();
+  const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  async function openSession(target: Platform, token = target.orgA.apiKey.secret): Promise<string> {
+    const opening = await initialize(target, { Authorization: `Bearer ${token}` });
     await opening.text();
-    const list = (token: string) =>
-      fetch(mcpUrl, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...POST_HEADERS,
-          'Mcp-Session-Id': String(sessionId),
-          'MCP-Protocol-Version': '2025-06-18',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
-      });
-    const foreign = await list(platform.orgB.apiKey.secret);
+    return String(opening.headers.get('mcp-session-id'));
+  }
+  const inSession = (target: Platform, sessionId: string, token = target.orgA.apiKey.secret) =>
+    mcpPost(target, { Authorization: `Bearer ${token}`, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-06-18' }, TOOLS_LIST);
+
+  it('belong to the key that opened them: another key gets 404, as after the session is closed', async () => {
+    const sessionId = await openSession(platform);
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const foreign = await inSession(platform, sessionId, platform.orgB.apiKey.secret);
     expect(foreign.status).toBe(404);
     expect((await foreign.json()).code).toBe('not_found');
-    const own = await list(platform.orgA.apiKey.secret);
+    const own = await inSession(platform, sessionId);
     expect(own.status).toBe(200);
     expect(await own.text()).toContain('create_agent');
-    const closed = await fetch(mcpUrl, { method: 'DELETE', headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}`, 'Mcp-Session-Id': String(sessionId) } });
+    const closed = await platform.app.request('/mcp', { method: 'DELETE', headers: { Authorization: `Bearer ${platform.orgA.apiKey.secret}`, 'Mcp-Session-Id': sessionId } });
     expect(closed.status).toBe(200);
-    expect((await list(platform.orgA.apiKey.secret)).status).toBe(404);
+    expect((await inSession(platform, sessionId)).status).toBe(404);
+  });
+
+  it('refuse a request without a session id that is not an initialize', async () => {
+    const refused = await mcpPost(platform, { Authorization: `Bearer ${platform.orgA.apiKey.secret}` }, TOOLS_LIST);
+    expect(refused.status).toBe(400);
+  });
+
+  it('close after 30 minutes without a request, and past 32 per key the least recently used', async () => {
+    let now = new Date('2026-03-02T09:00:00Z');
+    const clocked = createPlatform({}, undefined, () => now);
+    try {
+      const idle = await openSession(clocked);
+      const busy = await openSession(clocked);
+      now = new Date('2026-03-02T09:20:00Z');
+      expect((await inSession(clocked, busy)).status).toBe(200);
+      now = new Date('2026-03-02T09:31:00Z');
+      const sessions = [await openSession(clocked)];
+      expect((await inSession(clocked, idle)).status).toBe(404);
+      expect((await inSession(clocked, busy)).status).toBe(200);
+      // busy was used last at 09:31; 31 more (32 with busy) fill the key's allowance.
+      for (let index = 1; index < 31; index++) sessions.push(await openSession(clocked));
+      now = new Date('2026-03-02T09:32:00Z');
+      expect((await inSession(clocked, busy)).status).toBe(200);
+      const another = await openSession(clocked);
+      expect((await inSession(clocked, sessions[0])).status).toBe(404);
+      for (const kept of [busy, sessions[1], another]) expect((await inSession(clocked, kept)).status).toBe(200);
+      // Another key's allowance is its own.
+      expect((await inSession(clocked, await openSession(clocked, clocked.orgB.apiKey.secret), clocked.orgB.apiKey.secret)).status).toBe(200);
+    } finally {
+      clocked.close();
+    }
   });
 });
