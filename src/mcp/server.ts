@@ -132,7 +132,7 @@ export async function callRegistryTool(
   }
 }
 
-/** A fresh MCP server for one caller (HTTP builds one per request, stdio one per process). */
+/** A fresh MCP server for one caller (one per 2026-07-28 HTTP request, per 2025 HTTP session, per stdio process). */
 export function buildMcpServer(session: McpSession): McpServer {
   const server = new McpServer(SERVER_INFO, {
     // No list ever changes under a connection (a new agent shows up at the next resources/list),

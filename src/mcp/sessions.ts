@@ -51,16 +51,6 @@ export class McpSessions {
     return this.open(request, caller, authInfo);
   }
 
-  /** Sessions open now (for tests and diagnostics). */
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  /** Close every session (server shutdown). */
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
-  }
-
   private async open(request: Request, caller: McpCaller, authInfo: AuthInfo): Promise<Response> {
     await this.closeIdle();
     const owner = ownerOf(caller.actor);
