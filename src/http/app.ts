@@ -83,6 +83,6 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   // MCP carries any tool's input, so it takes the largest body any tool accepts.
   const mcpMaxBytes = Math.max(services.config.maxBodyBytes, ...tools.map((tool) => tool.http.maxBodyBytes ?? 0));
   app.use('/mcp', limitBody(mcpMaxBytes, 'payload_too_large'));
-  mountMcp(app, tools, services, authenticateRequest);
+  mountMcp(app, tools, services, authenticateRequest, mcpMaxBytes);
   return app;
 }

@@ -11,7 +11,7 @@ import type { McpCaller } from './server.ts';
  * is served per request by the SDK's handler (elicitation there is an input-required round);
  * 2025-era traffic by sessions, which can carry a server-to-client request and its answer.
  */
-async function loadMcp(tools: readonly Tool[], services: Services) {
+async function loadMcp(tools: readonly Tool[], services: Services, maxRequestBodySize: number) {
   const [{ createMcpHandler, isLegacyRequest }, { buildMcpServer }, { McpSessions }, { rebindingCheck }] = await Promise.all([
     import('@modelcontextprotocol/server'),
     import('./server.ts'),
@@ -20,26 +20,29 @@ async function loadMcp(tools: readonly Tool[], services: Services) {
   ]);
   const build = (caller: McpCaller) => buildMcpServer({ tools, services, actor: caller.actor, options: caller.options });
   const onerror = (error: Error) => services.logger.error('mcp http error', { error: String(error) });
-  const modern = createMcpHandler((context) => build(context.authInfo?.extra as unknown as McpCaller), { legacy: 'reject', onerror });
-  const sessions = new McpSessions(build, () => services.now().getTime(), onerror);
+  const modern = createMcpHandler((context) => build(context.authInfo?.extra as unknown as McpCaller), { legacy: 'reject', onerror, maxRequestBodySize });
+  const sessions = new McpSessions(build, () => services.now().getTime(), onerror, maxRequestBodySize);
   const serve = async (request: Request, caller: McpCaller): Promise<Response> => {
     // The caller rides in authInfo, per request: a session's tool calls log the request id and
     // act as the actor of the HTTP request that carries them.
     const authInfo = { token: '', clientId: caller.actor.id, scopes: [...caller.actor.scopes], extra: { ...caller } };
-    if (await isLegacyRequest(request)) return sessions.handle(request, caller, authInfo);
+    if (await isLegacyRequest(request, undefined, { maxRequestBodySize })) return sessions.handle(request, caller, authInfo);
     return modern.fetch(request, { authInfo });
   };
   return { serve, rebindingRejection: rebindingCheck(services.config) };
 }
 
-/** Mount /mcp; `authenticateRequest` is the same middleware (and rate-limit budget) REST uses. */
-export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services, authenticateRequest: MiddlewareHandler<AppEnv>): void {
+/**
+ * Mount /mcp; `authenticateRequest` is the same middleware (and rate-limit budget) REST uses, and
+ * `maxBodyBytes` the route's body limit, which the SDK (4 MiB by default) is told too.
+ */
+export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Services, authenticateRequest: MiddlewareHandler<AppEnv>, maxBodyBytes: number): void {
   // The SDK loads on the first /mcp request: a server that is never asked for MCP does not pay for it.
   let mcp: ReturnType<typeof loadMcp> | undefined;
 
   // DNS-rebinding defence: only this server's host names, and (from a browser) allowed origins.
   app.use('/mcp', async function mcpRebinding(c, next) {
-    const rejection = (await (mcp ??= loadMcp(tools, services))).rebindingRejection(c.req.raw);
+    const rejection = (await (mcp ??= loadMcp(tools, services, maxBodyBytes))).rebindingRejection(c.req.raw);
     if (rejection) throw rejection;
     await next();
   });
@@ -50,7 +53,7 @@ export function mountMcp(app: Hono<AppEnv>, tools: readonly Tool[], services: Se
       readonly: c.req.query('readonly'),
       profile: c.req.query('profile'),
     });
-    const { serve } = await (mcp ??= loadMcp(tools, services));
+    const { serve } = await (mcp ??= loadMcp(tools, services, maxBodyBytes));
     return serve(c.req.raw, { actor: c.var.actor, options, requestId: c.var.requestId });
   });
 }

@@ -35,6 +35,7 @@ export class McpSessions {
     private readonly build: (caller: McpCaller) => McpServer,
     private readonly now: () => number,
     private readonly onerror: (error: Error) => void,
+    private readonly maxRequestBodySize: number,
   ) {}
 
   /** Serve one 2025-era request: to its session, or (an `initialize`) opening one. */
@@ -58,6 +59,7 @@ export class McpSessions {
     server.server.onerror = this.onerror;
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      maxRequestBodySize: this.maxRequestBodySize,
       onsessioninitialized: async (id) => {
         await this.makeRoomFor(owner);
         this.sessions.set(id, { transport, server, owner, seenAt: this.now() });

@@ -104,6 +104,15 @@ describe.each(CLIENT_LINES)('over Streamable HTTP, an MCP client of $name', (lin
     expect(await client.complete({ ref: prompt, argument: { name: 'agentId', value: 'nothing like it' } })).toEqual([]);
   });
 
+  it('takes a body as large as the largest tool accepts, past the SDK\'s 4 MiB default', async () => {
+    const content = Buffer.alloc(6 * 1024 * 1024, 'Open 9 to 5. ');
+    const uploaded = await (await connect()).callTool({
+      name: 'upload_file',
+      arguments: { filename: 'hours.txt', contentType: 'text/plain', contentBase64: content.toString('base64') },
+    });
+    expect(uploaded.structuredContent).toMatchObject({ filename: 'hours.txt', sizeBytes: content.length });
+  });
+
   it('without a key, fails to connect with the 401 and its challenge', async () => {
     // 1.x throws a StreamableHTTPError whose code is the status, 2.x an SdkHttpError with a status.
     const refused = await line.http(mcpUrl, undefined).then(
