@@ -70,8 +70,8 @@ export async function componentCosts(platform: BenchPlatform, iterations: number
     await time('get_agent output schema parse', iterations, () => getAgent.output.safeParse(presented)),
     await time('audit.record (queued; batched INSERT)', iterations * 4, () => services.audit.record(orgId, audit)),
     await time('invokeTool(get_agent) total', iterations, () => invokeTool(getAgent, { id: agentId }, invocation)),
-    await time('buildMcpServer (per HTTP MCP request)', iterations, () =>
-      buildMcpServer({ tools: TOOLS, services, actor, options: DEFAULT_MCP_OPTIONS, elicitationPossible: false }),
+    await time('buildMcpServer (per 2026 HTTP request, per 2025 session)', iterations, () =>
+      buildMcpServer({ tools: TOOLS, services, actor, options: DEFAULT_MCP_OPTIONS }),
     ),
   ];
 }

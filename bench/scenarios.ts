@@ -117,7 +117,7 @@ function callLoop(client: Client, agentId: string, label: string, options: Seque
 export async function benchMcpInMemory(platform: BenchPlatform, options: SequentialOptions): Promise<Pair> {
   const actor = resolveActor(platform.services.credentials, `Bearer ${platform.key}`);
   const flowyte = await inMemoryClient(
-    buildMcpServer({ tools: TOOLS, services: platform.services, actor, options: DEFAULT_MCP_OPTIONS, elicitationPossible: true }),
+    buildMcpServer({ tools: TOOLS, services: platform.services, actor, options: DEFAULT_MCP_OPTIONS }),
   );
   const bare = await inMemoryClient(bareMcpServer(platform.agentEnvelope.data));
   try {

@@ -17,6 +17,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Origins allowed to call /mcp from a browser (besides requests with no Origin header). */
   mcpAllowedOrigins: string[];
+  /** Host names /mcp answers to besides localhost and the public URL's host (DNS-rebinding defence). */
+  mcpAllowedHosts: string[];
   /** The secret key `flowyte mcp` (stdio) acts as. */
   apiKey?: string;
   /** Seconds a destructive MCP call's confirmation_id stays valid. */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyRateLimitPerMinute: integer(env.FLOWYTE_KEY_RATE_LIMIT_PER_MINUTE, 600, 'FLOWYTE_KEY_RATE_LIMIT_PER_MINUTE'),
     maxBodyBytes: integer(env.FLOWYTE_MAX_BODY_BYTES, 1024 * 1024, 'FLOWYTE_MAX_BODY_BYTES'),
     mcpAllowedOrigins: list(env.FLOWYTE_MCP_ALLOWED_ORIGINS),
+    mcpAllowedHosts: list(env.FLOWYTE_MCP_ALLOWED_HOSTS),
     apiKey: env.FLOWYTE_API_KEY || undefined,
     confirmationTtlSeconds: integer(env.FLOWYTE_CONFIRMATION_TTL_SECONDS, 300, 'FLOWYTE_CONFIRMATION_TTL_SECONDS'),
     publicBaseUrl: env.FLOWYTE_PUBLIC_URL || `http://${host}:${port}`,

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, title: 'Forbidden' },
   insufficient_scope: { status: 403, title: 'Insufficient scope' },
   origin_not_allowed: { status: 403, title: 'Origin not allowed' },
+  host_not_allowed: { status: 403, title: 'Host not allowed' },
   identity_verification_failed: { status: 403, title: 'Visitor identity not verified' },
   dashboard_session_required: { status: 403, title: 'Dashboard session required' },
   operation_reserved: { status: 403, title: 'Reserved operation' },

@@ -78,7 +78,6 @@ export function mcpServerFor(platform: Platform, options: McpConnectOptions = {}
     services: platform.services,
     actor,
     options: { ...DEFAULT_MCP_OPTIONS, toolsets: ['all'], ...options.mcp },
-    elicitationPossible: true,
   });
 }
 

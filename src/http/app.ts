@@ -15,6 +15,7 @@ import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
 import { mountStripeWebhook } from './stripe-webhook.ts';
 import { mountOAuthCallback } from './oauth-callback.ts';
+import { mountProtectedResourceMetadata } from './protected-resource.ts';
 import { requestLog, routeOf } from './request-log.ts';
 import { reportUnexpected } from '../logging.ts';
 
@@ -67,6 +68,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);
   mountOAuthCallback(app, services);
+  mountProtectedResourceMetadata(app, services.config.publicBaseUrl);
 
   // Browser-facing operations (publishable keys) answer CORS preflights before any auth; whether
   // the Origin may use the key is decided by the key itself (checkOrigin), on the real request.
@@ -81,6 +83,6 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   // MCP carries any tool's input, so it takes the largest body any tool accepts.
   const mcpMaxBytes = Math.max(services.config.maxBodyBytes, ...tools.map((tool) => tool.http.maxBodyBytes ?? 0));
   app.use('/mcp', limitBody(mcpMaxBytes, 'payload_too_large'));
-  mountMcp(app, tools, services, authenticateRequest);
+  mountMcp(app, tools, services, authenticateRequest, mcpMaxBytes);
   return app;
 }

@@ -4,6 +4,7 @@ import { FlowyteError } from '../errors.ts';
 import { resolveActor, type Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
 import { RateLimiter, rateLimitHeaders, takeBoth } from './rate-limit.ts';
+import { bearerChallenge } from './protected-resource.ts';
 
 export type AppEnv = { Variables: { actor: Actor; requestId: string } };
 
@@ -19,7 +20,17 @@ export function authenticate(services: Services): MiddlewareHandler<AppEnv> {
   const orgLimiter = new RateLimiter(services.config.orgRateLimitPerMinute);
   const keyLimiter = new RateLimiter(services.config.keyRateLimitPerMinute);
   return async function authenticateRequest(c, next) {
-    const actor = resolveActor(services.credentials, c.req.header('authorization'));
+    const authorization = c.req.header('authorization');
+    let actor: Actor;
+    try {
+      actor = resolveActor(services.credentials, authorization);
+    } catch (error) {
+      // RFC 9728 §5.1: a 401 names the metadata that says how to authenticate here.
+      if (error instanceof FlowyteError && error.code === 'unauthorized') {
+        c.header('WWW-Authenticate', bearerChallenge(services.config.publicBaseUrl, authorization !== undefined));
+      }
+      throw error;
+    }
     checkOrigin(actor, c.req.header('origin'));
     c.set('actor', actor);
     const limits = takeBoth(orgLimiter, keyLimiter, actor.orgId, actor.id, actor.rateLimitRpm);

@@ -36,10 +36,20 @@ export interface McpSession {
    */
   reauthenticate?: () => Actor;
   options: McpOptions;
-  /** False where the transport cannot carry an elicitation round trip (2025 clients over stateless HTTP). */
-  elicitationPossible: boolean;
-  /** Over /mcp, the HTTP request's X-Request-Id, so a call's log lines match its access line; stdio makes one per call. */
-  requestId?: string;
+}
+
+/**
+ * Over /mcp, the HTTP request a message came with (in its authInfo): its authenticated actor, the
+ * query's options, and its X-Request-Id, so a call's log lines match its access line.
+ */
+export interface McpCaller {
+  actor: Actor;
+  options: McpOptions;
+  requestId: string;
+}
+
+function callerOf(request: ServerContext): McpCaller | undefined {
+  return request.http?.authInfo?.extra as McpCaller | undefined;
 }
 
 
@@ -58,14 +68,16 @@ export async function callRegistryTool(
   request: ServerContext,
 ): Promise<ToolCallResult> {
   const { services } = session;
+  const caller = callerOf(request);
   let actor: Actor;
   try {
-    actor = session.reauthenticate?.() ?? session.actor;
+    actor = caller?.actor ?? session.reauthenticate?.() ?? session.actor;
   } catch (error) {
     return failure(error).result;
   }
   const started = performance.now();
-  const requestId = session.requestId ?? randomUUID();
+  // Stdio has no request id of its own: each call gets one.
+  const requestId = caller?.requestId ?? randomUUID();
   let status = 200;
   try {
     const { [CONFIRMATION_FIELD]: confirmationId, ...given } = rawArguments;
@@ -79,7 +91,7 @@ export async function callRegistryTool(
         confirmationId: typeof confirmationId === 'string' ? confirmationId : undefined,
         actor,
         services,
-        canElicit: session.elicitationPossible && clientCanElicit(server, request),
+        canElicit: clientCanElicit(server, request),
         request,
       });
       if (gate !== 'proceed') return gate;
@@ -124,10 +136,12 @@ export async function callRegistryTool(
   }
 }
 
-/** A fresh MCP server for one caller (HTTP builds one per request, stdio one per process). */
+/** A fresh MCP server for one caller (one per 2026-07-28 HTTP request, per 2025 HTTP session, per stdio process). */
 export function buildMcpServer(session: McpSession): McpServer {
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
+    // No list ever changes under a connection (a new agent shows up at the next resources/list),
+    // so none is announced: the SDK would otherwise declare listChanged for resources and prompts.
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } },
     instructions:
       'Flowyte builds and runs AI voice and chat agents. Typical order: create_agent → add knowledge and skills → get_prepublish_report → publish_agent → simulate. Read the flowyte://guides/build-an-agent resource first. Without options a connection lists the agents, voices and meta tools; knowledge, skills and tests need ?toolsets=agents,voices,meta,knowledge,skills,test (stdio: --toolsets), or ?profile=discovery reaches every operation.',
   });

@@ -25,7 +25,7 @@ export function stdioSession(services: Services, options: McpOptions): McpSessio
   }
   const actor = resolveActorIn(services);
   if (options.agentId) assertScopedAgent(services, actor, options.agentId);
-  return { tools: TOOLS, services, actor, reauthenticate: () => resolveActorIn(services), options, elicitationPossible: true };
+  return { tools: TOOLS, services, actor, reauthenticate: () => resolveActorIn(services), options };
 }
 
 export function serveMcpStdio(services: Services, options: McpOptions): void {

@@ -1,7 +1,7 @@
 /** MCP resources (agent configs, the OpenAPI document, the build guide) and prompts. */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
+import { completable, McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
 import { grants } from '../auth/scopes.ts';
 import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
 import { buildOpenApi } from '../http/openapi.ts';
@@ -49,16 +49,24 @@ function json(uri: URL, value: unknown) {
 
 export function registerResources(server: McpServer, session: McpSession): void {
   const { services, actor } = session;
-  // A connection scoped to one agent shows that agent's config only.
+  const canReadAgents = grants(actor.scopes, 'agents:read');
+  // A connection scoped to one agent shows (and completes) that agent only.
   const scopedAgent = session.options.agentId;
-  const readableAgent = (id: string) =>
-    grants(actor.scopes, 'agents:read') && (!scopedAgent || id === scopedAgent) ? services.agents.find(actor.orgId, id) : undefined;
+  const readableAgent = (id: string) => (canReadAgents && (!scopedAgent || id === scopedAgent) ? services.agents.find(actor.orgId, id) : undefined);
+  /** Completion of an agent id: the caller's own agents whose id starts with, or name contains, what was typed. */
+  const completeAgentId = (typed: string) =>
+    !canReadAgents
+      ? []
+      : services.agents
+          .list(actor.orgId, { idOrName: typed.trim() }, { limit: 100 })
+          .items.map((agent) => agent.id)
+          .filter((id) => !scopedAgent || id === scopedAgent);
 
   server.registerResource(
     'agent-config',
     new ResourceTemplate('flowyte://agents/{id}/config', {
       list: async () => {
-        if (!grants(actor.scopes, 'agents:read')) return { resources: [] };
+        if (!canReadAgents) return { resources: [] };
         const agents = scopedAgent ? [readableAgent(scopedAgent)].filter((agent) => agent !== undefined) : services.agents.list(actor.orgId, {}, { limit: 100 }).items;
         return {
           resources: agents.map((agent) => ({
@@ -68,6 +76,7 @@ export function registerResources(server: McpServer, session: McpSession): void 
           })),
         };
       },
+      complete: { id: completeAgentId },
     }),
     { title: 'Agent config', description: 'An agent\'s compiled draft config and which version is live.', mimeType: 'application/json' },
     async (uri, variables) => {
@@ -158,7 +167,7 @@ export function registerResources(server: McpServer, session: McpSession): void 
     {
       title: 'Review an agent before publishing',
       description: 'Walk through the pre-publish report and diff of an agent and recommend fixes.',
-      argsSchema: z.object({ agentId: z.string().describe('The agent to review (agt_…).') }),
+      argsSchema: z.object({ agentId: completable(z.string().describe('The agent to review (agt_…).'), completeAgentId) }),
     },
     ({ agentId }) => ({
       messages: [

@@ -98,7 +98,12 @@ function toVersion(row: VersionRow): AgentVersionRecord {
 export interface AgentFilter {
   status?: 'draft' | 'published';
   nameContains?: string;
+  /** An id starting with it, or a name containing it (MCP argument completion). */
+  idOrName?: string;
 }
+
+/** A LIKE pattern's literal text. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 export class AgentStore {
   private readonly findStatement;
@@ -131,7 +136,11 @@ export class AgentStore {
     if (filter.status === 'published') where.push('a.published_version_id IS NOT NULL');
     if (filter.nameContains) {
       where.push("a.name LIKE ? ESCAPE '\\' COLLATE NOCASE");
-      params.push(`%${filter.nameContains.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      params.push(`%${likeLiteral(filter.nameContains)}%`);
+    }
+    if (filter.idOrName) {
+      where.push("(a.id LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\' COLLATE NOCASE)");
+      params.push(`${likeLiteral(filter.idOrName)}%`, `%${likeLiteral(filter.idOrName)}%`);
     }
     const clause = pageClause(page, 'a.id');
     const rows = this.db

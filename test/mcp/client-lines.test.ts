@@ -106,6 +106,8 @@ describe.each(CLIENT_LINES)('an MCP client of $name', (line) => {
         }),
       );
       await agentLifecycle(client);
+      // Nothing sends list-changed notifications on stdio either, so none is declared.
+      expect(client.serverCapabilities()).toMatchObject({ resources: { listChanged: false }, prompts: { listChanged: false }, completions: {} });
     });
   });
 });

@@ -65,25 +65,17 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect((await response.json()).code).toBe('validation_error');
   });
 
-  it('refuses a request without a key (401) and one from a foreign browser Origin (403)', async () => {
-    const request = (headers: Record<string, string>) =>
-      fetch(`${base}/mcp`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
-    expect((await request({})).status).toBe(401);
-    expect((await request({ Authorization: `Bearer ${platform.orgA.apiKey.secret}`, Origin: 'https://evil.example' })).status).toBe(403);
-  });
-
-  it('confirms destructive calls by confirmationId for 2025 clients, which cannot be elicited over stateless HTTP', async () => {
-    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Delete me' } }))).data;
-    const client = await connect({ elicitation: true });
-    const first = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id } });
-    const confirmationId = problemOf(first).confirmationId;
-    expect(confirmationId).toMatch(/^cfm_/);
-    const done = await client.callTool({ name: 'delete_agent', arguments: { id: agent.id, confirmationId } });
-    expect(done.structuredContent).toEqual({ id: agent.id, deleted: true });
+  it('declares the same capabilities, and completes, on the 2026-07-28 protocol', async () => {
+    const agent = (await body(await platform.request('POST', '/agents', { body: { name: 'Complete me on 2026' } }))).data;
+    const client = await connect({ modern: true });
+    expect(client.getServerCapabilities()).toMatchObject({
+      tools: { listChanged: false },
+      resources: { listChanged: false },
+      prompts: { listChanged: false },
+      completions: {},
+    });
+    const completed = await client.complete({ ref: { type: 'ref/prompt', name: 'review_before_publishing' }, argument: { name: 'agentId', value: 'me on 2026' } });
+    expect(completed.completion.values).toEqual([agent.id]);
     await client.close();
   });
 
