@@ -4,8 +4,8 @@
  * held (an Idempotency-Key claim) may be taken over.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Db } from './db.ts';
+import { newId } from '../ids.ts';
 
 /** A process that has not beaten for this long is taken for dead. */
 export const INSTANCE_LEASE_MS = 30_000;
@@ -29,7 +29,7 @@ function processRuns(pid: number): boolean {
 
 export class InstanceStore {
   /** This process's instance id. */
-  readonly id = `inst_${randomBytes(12).toString('base64url')}`;
+  readonly id = newId('instance');
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly db: Db, private readonly now: () => Date) {}
