@@ -55,7 +55,7 @@ describe('Idempotency-Key after a crash', () => {
     const first = await serve(dataDir, port, stripe);
     stripe.holding = true;
     const lost = topUp().catch((error: unknown) => error);
-    await until(() => stripe.requests.length === 1, 10_000);
+    await until(() => stripe.requests.length === 1, 30_000);
     // While the first process lives, its claim holds.
     const concurrent = await topUp();
     expect(concurrent.status).toBe(409);
@@ -84,5 +84,5 @@ describe('Idempotency-Key after a crash', () => {
     const ledger = await fetch(`${base}/billing/wallet/transactions`, { headers: { Authorization: `Bearer ${token}` } });
     const entries = ((await ledger.json()) as { data: Array<{ kind: string; amountCents: number }> }).data;
     expect(entries.map((entry) => [entry.kind, entry.amountCents])).toEqual([['topup', 2000]]);
-  });
+  }, 120_000);
 });
