@@ -14,6 +14,10 @@ export interface Config {
   /** Requests per minute allowed per org, and per key (or session, or publishable key). */
   orgRateLimitPerMinute: number;
   keyRateLimitPerMinute: number;
+  /** Failed authentications allowed per source address and minute before it gets 429 (0: no limit). */
+  authFailuresPerMinute: number;
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client's address. */
+  trustedProxies: string[];
   maxBodyBytes: number;
   /** Origins allowed to call /mcp from a browser (besides requests with no Origin header). */
   mcpAllowedOrigins: string[];
@@ -154,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: env.FLOWYTE_DATABASE === ':memory:' ? ':memory:' : path.join(dataDir, 'flowyte.db'),
     orgRateLimitPerMinute: integer(env.FLOWYTE_ORG_RATE_LIMIT_PER_MINUTE, 1200, 'FLOWYTE_ORG_RATE_LIMIT_PER_MINUTE'),
     keyRateLimitPerMinute: integer(env.FLOWYTE_KEY_RATE_LIMIT_PER_MINUTE, 600, 'FLOWYTE_KEY_RATE_LIMIT_PER_MINUTE'),
+    authFailuresPerMinute: integer(env.FLOWYTE_AUTH_FAILURES_PER_MINUTE, 20, 'FLOWYTE_AUTH_FAILURES_PER_MINUTE'),
+    trustedProxies: list(env.FLOWYTE_TRUSTED_PROXIES),
     maxBodyBytes: integer(env.FLOWYTE_MAX_BODY_BYTES, 1024 * 1024, 'FLOWYTE_MAX_BODY_BYTES'),
     mcpAllowedOrigins: list(env.FLOWYTE_MCP_ALLOWED_ORIGINS),
     mcpAllowedHosts: list(env.FLOWYTE_MCP_ALLOWED_HOSTS),

@@ -49,6 +49,7 @@ export const ID_PREFIXES = {
   invoice: 'inv',
   assistThread: 'ath',
   assistAction: 'act',
+  instance: 'inst',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -6,6 +6,7 @@ import { CredentialStore } from './store/credentials.ts';
 import { AgentStore } from './store/agents.ts';
 import { AuditStore } from './store/audit.ts';
 import { IdempotencyStore } from './store/idempotency.ts';
+import { InstanceStore } from './store/instances.ts';
 import { ConfirmationStore } from './store/confirmations.ts';
 import { CursorCodec } from './store/page.ts';
 import { VoiceCatalog } from './runtime/voices.ts';
@@ -53,6 +54,8 @@ export interface Services {
   agents: AgentStore;
   audit: AuditStore;
   idempotency: IdempotencyStore;
+  /** This process, registered and beating, and which other processes on the database are alive. */
+  instances: InstanceStore;
   confirmations: ConfirmationStore;
   cursors: CursorCodec;
   /** Signs the short-lived tokens the platform checks itself (visitor tokens, talk tokens). */
@@ -114,6 +117,8 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     throw new Error(`the knowledge index was built with ${indexedWith} but the configured embedder is ${embedder.id}; use the same embeddings settings or start from a new data directory`);
   }
   const knowledge = new KnowledgeStore(db, now, embedder.dimensions);
+  const instances = new InstanceStore(db, now);
+  instances.start();
   const services: Omit<Services, 'engine'> = {
     config,
     db,
@@ -122,7 +127,8 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     credentials,
     agents: new AgentStore(db, now),
     audit: new AuditStore(db, now),
-    idempotency: new IdempotencyStore(db, now),
+    idempotency: new IdempotencyStore(db, now, instances),
+    instances,
     confirmations: new ConfirmationStore(db, now),
     cursors: new CursorCodec(credentials.setting('cursor_secret', () => randomBytes(32).toString('base64url'))),
     tokenSecret: credentials.setting('token_secret', () => randomBytes(32).toString('base64url')),
@@ -155,6 +161,7 @@ export function createServices(config: Config, options: { now?: () => Date; logg
     close() {
       if (!db.open) return;
       this.audit.flush();
+      this.instances.retire();
       db.close();
     },
   };

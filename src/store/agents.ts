@@ -190,6 +190,8 @@ export class AgentStore {
     agentId: string,
     expectedVersion: number | undefined,
     build: (agent: AgentRecord) => { note: string | null; publishedBy: string; config: CompiledConfig },
+    /** Runs inside the publishing write, with the new version. */
+    published?: (version: AgentVersionRecord) => void,
   ): PublishResult {
     return writeTransaction(this.db, () => {
       const current = this.find(orgId, agentId);
@@ -215,6 +217,7 @@ export class AgentStore {
         )
         .run(version.id, orgId, agentId, number, version.note, version.publishedBy, version.draftVersion, JSON.stringify(version.config), version.createdAt);
       this.db.prepare('UPDATE agents SET published_version_id = ?, updated_at = ? WHERE id = ?').run(version.id, version.createdAt, agentId);
+      published?.(version);
       return { status: 'published', version } as const;
     });
   }

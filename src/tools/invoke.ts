@@ -112,9 +112,13 @@ async function invokeChecked(tool: Tool, raw: unknown, invocation: Invocation): 
   if (!org) throw new FlowyteError('unauthorized', 'the organization of this credential no longer exists');
 
   const idempotencyKey = tool.flags.idempotencyKey ? (input.idempotencyKey as string | undefined) : undefined;
+  let operation: ToolContext['operation'];
   if (idempotencyKey) {
     const claim = services.idempotency.claim(org.id, idempotencyKey, tool.name, hashRequest(tool.name, input));
     if (claim.state === 'replay') return { data: claim.response, replayed: true };
+    if (claim.state === 'claimed') {
+      operation = { effect: claim.effect, record: (effect) => services.idempotency.recordEffect(org.id, idempotencyKey, effect) };
+    }
     if (claim.state === 'in_progress') {
       throw new FlowyteError('idempotency_in_progress', 'a request with this Idempotency-Key is still running; retry shortly');
     }
@@ -134,6 +138,7 @@ async function invokeChecked(tool: Tool, raw: unknown, invocation: Invocation): 
       encode: (position) => services.cursors.encode(org.id, position),
       decode: (cursor) => services.cursors.decode(org.id, cursor),
     },
+    operation,
   };
 
   let data: unknown;

@@ -9,6 +9,7 @@ import {
   SKILL_TYPES, SKILL_TYPE_NAMES, compileParameters, parseExecutionConfig, redactExecutionConfig,
 } from '../runtime/skills/definition.ts';
 import { SKILL_KINDS } from '../runtime/skills/kinds.ts';
+import { assertAllowedDestination } from '../runtime/net/destination.ts';
 
 const agentId = idField('The agent id (agt_…).');
 const skillId = idField('The skill id (skl_…).');
@@ -87,8 +88,13 @@ async function toFields(input: SkillInput, context: ToolContext, previous?: Skil
   }
   const { config, parameters } = parseExecutionConfig(input.skillType, rawConfig);
   const { services } = context;
-  const environment = { skills: services.skills, allowPrivateNetwork: services.config.allowPrivateNetwork, fetchMaxBytes: services.config.fetchMaxBytes };
-  const discovered = input.parametersSchema || parameters ? undefined : await SKILL_KINDS.get(input.skillType)?.discoverParameters?.(config, environment);
+  const { allowPrivateNetwork } = services.config;
+  const kind = SKILL_KINDS.get(input.skillType);
+  for (const setting of kind?.urlSettings ?? []) {
+    if (typeof config[setting] === 'string') await assertAllowedDestination(config[setting], { allowPrivateNetwork }, `executionConfig.${setting}`);
+  }
+  const environment = { skills: services.skills, allowPrivateNetwork, fetchMaxBytes: services.config.fetchMaxBytes };
+  const discovered = input.parametersSchema || parameters ? undefined : await kind?.discoverParameters?.(config, environment);
   const schema = { ...(input.parametersSchema ?? parameters ?? discovered ?? { type: 'object', properties: {} }) };
   if (input.requiredParams?.length) schema.required = [...new Set([...((schema.required as string[] | undefined) ?? []), ...input.requiredParams])];
   compileParameters(schema);

@@ -4,6 +4,7 @@ import type { Scope } from '../auth/scopes.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
 import type { Org } from '../store/credentials.ts';
+import type { Operation } from '../store/idempotency.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -53,6 +54,8 @@ export interface ToolContext {
   emit(event: ToolEvent): void;
   /** Signed, org-bound cursor encoding for paginated tools. */
   cursors: { encode(position: string): string; decode(cursor: string): string };
+  /** Set when the call carries an Idempotency-Key (tools with the idempotencyKey flag). */
+  operation?: Operation;
 }
 
 export interface HttpSpec {

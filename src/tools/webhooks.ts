@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { defineTool, deletedOutput, idField, pageInput, pageOf, paginate } from './define.ts';
 import { FlowyteError, notFound } from '../errors.ts';
-import { assertUrlShape } from '../runtime/net/safe-fetch.ts';
-import { parseIp, refusalReason } from '../runtime/net/address-policy.ts';
+import { assertAllowedDestination } from '../runtime/net/destination.ts';
 import { newSigningSecret } from '../runtime/webhooks/sign.ts';
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, queueDelivery, type WebhookEventType } from '../runtime/webhooks/deliver.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../store/webhooks.ts';
@@ -75,14 +74,11 @@ function loadEndpoint(context: ToolContext, id: string): WebhookEndpoint {
   return endpoint;
 }
 
-/** https only, and no private address literals, unless the local-development switch is on. */
-function checkUrl(context: ToolContext, url: string): string {
-  const parsed = assertUrlShape(url);
-  if (context.services.config.allowPrivateNetwork) return parsed.href;
-  if (parsed.protocol !== 'https:') throw new FlowyteError('url_not_allowed', 'Webhook URLs must use https');
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const reason = parseIp(host) ? refusalReason(host) : host === 'localhost' || host.endsWith('.localhost') ? `${host} is a loopback name` : null;
-  if (reason) throw new FlowyteError('url_not_allowed', `Refused webhook URL: ${reason}`);
+/** The outbound destination policy (private and metadata hosts, after DNS), and https unless the local-development switch is on. */
+async function checkUrl(context: ToolContext, url: string): Promise<string> {
+  const { allowPrivateNetwork } = context.services.config;
+  const parsed = await assertAllowedDestination(url, { allowPrivateNetwork });
+  if (!allowPrivateNetwork && parsed.protocol !== 'https:') throw new FlowyteError('url_not_allowed', 'Webhook URLs must use https');
   return parsed.href;
 }
 
@@ -111,7 +107,7 @@ export const createWebhookEndpoint = defineTool({
   input: z.object({ url: fields.url, events: fields.events, description: fields.description.default(null) }),
   output: createdSchema,
   execute: async (input, context) => {
-    const url = checkUrl(context, input.url);
+    const url = await checkUrl(context, input.url);
     const secret = newSigningSecret();
     const endpoint = context.services.webhooks.createEndpoint(context.org.id, { url, description: input.description, events: [...new Set(input.events)], secret });
     return { ...presentEndpoint(endpoint), secret };
@@ -150,7 +146,7 @@ export const updateWebhookEndpoint = defineTool({
   execute: async (input, context) => {
     const endpoint = loadEndpoint(context, input.id);
     context.services.webhooks.updateEndpoint(endpoint, {
-      url: input.url === undefined ? undefined : checkUrl(context, input.url),
+      url: input.url === undefined ? undefined : await checkUrl(context, input.url),
       description: input.description,
       events: input.events && [...new Set(input.events)],
       status: input.status,

@@ -151,7 +151,11 @@ describe('create_skill with skillType mcp', () => {
     expect(response.status).toBe(422);
     const problem = await body(response);
     expect(problem.code).toBe('url_not_allowed');
-    expect(problem.errors).toEqual([{ field: 'executionConfig.serverUrl', message: expect.stringMatching(/^could not list its tools: Refused to connect: /) }]);
+    expect(problem.errors).toEqual([{ field: 'executionConfig.serverUrl', message: expect.stringMatching(/^Refused to connect: 127\.0\.0\.1 is a loopback address/) }]);
+    // Refused when saved even when nothing is discovered from the server (the parameters are given).
+    const given = await platform.request('POST', `/agents/${agentId}/skills`, { body: { ...orderStatusSkill(shop.url), parametersSchema: { type: 'object', properties: {} } } });
+    expect(given.status).toBe(422);
+    expect((await body(given)).code).toBe('url_not_allowed');
     expect(shop.authorizations).toEqual([]);
   });
 

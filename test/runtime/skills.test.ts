@@ -74,10 +74,16 @@ describe('http_webhook skills in a conversation', () => {
     expect(turn.messages[1].content).toMatch(/take a message/i);
   });
 
-  it('refuse private addresses unless the development switch is on', async () => {
+  it('refuse private addresses unless the development switch is on, when saved and again when called', async () => {
     platform = opened(await createChatPlatform({ allowPrivateNetwork: false }));
     webhook = opened(await startWebhookServer());
+    const refused = await platform.request('POST', `/agents/${platform.agentId}/skills`, { body: orderStatusSkill(webhook.url) });
+    expect(refused.status).toBe(422);
+    expect(await body(refused)).toMatchObject({ code: 'url_not_allowed', errors: [{ field: 'executionConfig.url', message: expect.stringContaining('127.0.0.1 is a loopback address') }] });
+    // Saved while the switch was on; the call checks again (the switch is off now, as DNS may change too).
+    platform.services.config.allowPrivateNetwork = true;
     await addSkill(platform, orderStatusSkill(webhook.url));
+    platform.services.config.allowPrivateNetwork = false;
     const session = await draftSession(platform);
     const turn = await say(platform, session.id, 'What is the status of order A12345?');
     expect(webhook.received).toHaveLength(0);

@@ -85,10 +85,12 @@ describe('stream_knowledge_source', () => {
   });
 
   it('ends with done and status error for a source that could not be indexed', async () => {
-    platform = await createKnowledgePlatform({ allowPrivateNetwork: false });
+    platform = await createKnowledgePlatform({ allowPrivateNetwork: true });
     web = await startWebServer();
     web.serve('/help', { body: '<p>Intranet</p>' });
     const source = await platform.addSource({ kind: 'url', label: 'Intranet', url: `${web.url}/help` });
+    // Saved while private networks were allowed; the crawl checks again and is refused.
+    platform.services.config.allowPrivateNetwork = false;
     const response = await platform.request('GET', streamPath(platform, source.id));
     const text = response.text();
     await platform.drain();

@@ -111,11 +111,17 @@ describe('add_knowledge_source', () => {
     expect(indexed.content).not.toMatch(/<nav|<footer/i);
   });
 
-  it('refuses a private address when private networks are not allowed, and says why', async () => {
+  it('refuses a private address when private networks are not allowed, when added and again when crawled, and says why', async () => {
     platform = await createKnowledgePlatform({ allowPrivateNetwork: false });
     web = await startWebServer();
     web.serve('/help', { body: '<p>secret</p>' });
+    const refused = await platform.request('POST', `/agents/${platform.agentId}/knowledge/sources`, { body: { kind: 'url', label: 'Intranet', url: `${web.url}/help` } });
+    expect(refused.status).toBe(422);
+    expect(await body(refused)).toMatchObject({ code: 'url_not_allowed', errors: [{ field: 'url', message: expect.stringMatching(/127\.0\.0\.1 is a loopback address/) }] });
+    // Added while private networks were allowed: the crawl checks again.
+    platform.services.config.allowPrivateNetwork = true;
     const source = await platform.addSource({ kind: 'url', label: 'Intranet', url: `${web.url}/help` });
+    platform.services.config.allowPrivateNetwork = false;
     await platform.drain();
     const failed = await platform.getSource(source.id);
     expect(failed.status).toBe('error');

@@ -1,8 +1,14 @@
-/** Which IP addresses outbound requests may reach: public unicast only (classification by ipaddr.js). */
+/**
+ * Which IP addresses outbound requests may reach: public unicast only (classification by
+ * ipaddr.js), and never a cloud metadata service, whatever FLOWYTE_ALLOW_PRIVATE_NETWORK says.
+ */
 import ipaddr from 'ipaddr.js';
 
-/** Cloud instance-metadata endpoints, named explicitly so a refusal says what was hit. */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
+/** Cloud instance-metadata endpoints (AWS, GCP, Azure, Oracle: 169.254.169.254; AWS IPv6; Alibaba). */
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']);
+
+/** Host names of metadata services (GCP, AWS, Tencent), refused before any lookup. */
+const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.tencentyun.com']);
 
 const NAT64_WELL_KNOWN_PREFIX = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 const IPV4_COMPATIBLE_BLOCK = ipaddr.IPv6.parseCIDR('::/96');
@@ -68,4 +74,42 @@ export function refusalReason(text: string): string | null {
     }
   }
   return range === 'unicast' ? null : `${normalized} is ${describeRange(range)}`;
+}
+
+/** The IPv4 an address reaches: itself, or the IPv4 embedded in a mapped or NAT64 IPv6 address. */
+function reachedIpv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | null {
+  if (address.kind() === 'ipv4') return address as ipaddr.IPv4;
+  const ipv6 = address as ipaddr.IPv6;
+  return embeddedIpv4(ipv6, ipv6.range());
+}
+
+/**
+ * Why an address is a cloud metadata endpoint, or null: the known ones, and all of IPv4
+ * link-local (169.254.0.0/16), where metadata and task-credential services answer.
+ */
+export function metadataRefusal(text: string): string | null {
+  const address = parseIp(text);
+  if (!address) return null;
+  const normalized = address.toString();
+  const ipv4 = reachedIpv4(address);
+  if (METADATA_ADDRESSES.has(normalized) || (ipv4 && METADATA_ADDRESSES.has(ipv4.toString()))) return `${normalized} is a cloud metadata address`;
+  if (ipv4?.range() === 'linkLocal') return `${normalized} is a link-local address (169.254.0.0/16, where cloud metadata services answer)`;
+  return null;
+}
+
+/** Why a host name is a cloud metadata service's, refused whatever the switch says (before any lookup), or null. */
+export function metadataHostRefusal(hostname: string): string | null {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return METADATA_HOSTS.has(name) ? `${name} is a cloud metadata host name` : null;
+}
+
+/** Why a host name is loopback by definition (RFC 6761 `localhost`, `*.localhost`), or null; refused unless private networks are allowed. */
+export function loopbackNameRefusal(hostname: string): string | null {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') ? `${name} is a loopback name` : null;
+}
+
+/** The one rule for an address a request would reach: metadata never; the rest of non-public space unless allowed. */
+export function destinationRefusal(address: string, allowPrivateNetwork: boolean): string | null {
+  return metadataRefusal(address) ?? (allowPrivateNetwork ? null : refusalReason(address));
 }

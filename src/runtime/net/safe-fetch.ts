@@ -1,13 +1,11 @@
 /** The one outbound HTTP client: SSRF-guarded (DESIGN §4), pinned to vetted addresses, capped in size and time. */
-import dns from 'node:dns';
 import http from 'node:http';
 import { FlowyteError } from '../../errors.ts';
-import { parseIp, refusalReason } from './address-policy.ts';
+import { parseIp } from './address-policy.ts';
+import { assertUrlShape, checkHost, checkHostName, lookupHost, type DestinationPolicy } from './destination.ts';
 import { dialVetted, type Dial, type VettedAddress } from './pinned-connection.ts';
 
-export interface SafeFetchOptions {
-  /** Explicit opt-out for local development and tests only: private and loopback targets are allowed. */
-  allowPrivateNetwork: boolean;
+export interface SafeFetchOptions extends DestinationPolicy {
   /** Body cap in bytes; a larger response aborts with `fetch_failed`. */
   maxBytes: number;
   /** Budget for the whole request, DNS and redirects included. */
@@ -18,8 +16,6 @@ export interface SafeFetchOptions {
   headers?: Record<string, string>;
   body?: string | Buffer;
   signal?: AbortSignal;
-  /** Replaces DNS resolution (default `dns.promises.lookup(host, { all: true })`); its answers are still range-checked. */
-  resolve?: (hostname: string) => Promise<string[]>;
 }
 
 export interface SafeResponse {
@@ -36,24 +32,6 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-
-/** Synchronous shape check for user input: http(s) only, a host, no credentials. */
-export function assertUrlShape(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new FlowyteError('url_not_allowed', 'The URL is not a valid absolute URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new FlowyteError('url_not_allowed', `Only http and https URLs are allowed, not ${parsed.protocol}`);
-  }
-  if (parsed.username || parsed.password) {
-    throw new FlowyteError('url_not_allowed', 'URLs must not contain credentials');
-  }
-  if (!parsed.hostname) throw new FlowyteError('url_not_allowed', 'The URL has no host');
-  return parsed;
-}
 
 /** Fetches a URL with every hop's resolved addresses range-checked before connecting. */
 export async function safeFetch(url: string, options: SafeFetchOptions): Promise<SafeResponse> {
@@ -123,35 +101,27 @@ function redirectedRequest(request: HopRequest, status: number, crossOrigin: boo
   return toGet ? { method: 'GET', headers } : { ...request, headers };
 }
 
-/** Resolves the URL's host and refuses it if any address is outside public unicast (unless opted out). */
+/** Resolves the URL's host and refuses it if any address is outside public unicast (unless opted out), or metadata. */
 async function vetHost(url: URL, options: SafeFetchOptions): Promise<VettedAddress[]> {
-  const literal = parseIp(url.hostname);
-  const answers = literal ? [url.hostname] : await resolveHost(url.hostname, options.resolve);
-  const vetted: VettedAddress[] = [];
-  for (const answer of answers) {
-    const address = parseIp(answer);
-    if (!address) throw new FlowyteError('fetch_failed', `${url.hostname} resolved to an invalid address`);
-    const reason = options.allowPrivateNetwork ? null : refusalReason(answer);
-    if (reason) {
-      const target = literal ? '' : ` to ${url.hostname}`;
-      throw new FlowyteError('url_not_allowed', `Refused to connect${target}: ${reason}`);
-    }
-    // Connect to the address exactly as it was classified.
-    vetted.push({ address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 });
-  }
-  if (vetted.length === 0) throw new FlowyteError('fetch_failed', `${url.hostname} did not resolve to any address`);
-  return vetted;
-}
-
-async function resolveHost(hostname: string, resolve: SafeFetchOptions['resolve']): Promise<string[]> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  checkHostName(hostname);
+  let answers: string[];
   try {
-    if (resolve) return await resolve(hostname);
-    const entries = await dns.promises.lookup(hostname, { all: true, verbatim: true });
-    return entries.map((entry) => entry.address);
+    answers = await lookupHost(hostname, options.resolve);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new FlowyteError('fetch_failed', `Could not resolve ${hostname} (${reason})`, { cause: error });
   }
+  checkHost(hostname, answers, options.allowPrivateNetwork);
+  const vetted: VettedAddress[] = [];
+  for (const answer of answers) {
+    const address = parseIp(answer);
+    if (!address) throw new FlowyteError('fetch_failed', `${hostname} resolved to an invalid address`);
+    // Connect to the address exactly as it was classified.
+    vetted.push({ address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 });
+  }
+  if (vetted.length === 0) throw new FlowyteError('fetch_failed', `${hostname} did not resolve to any address`);
+  return vetted;
 }
 
 /** Sends one request over a pinned connection and resolves with the response head. */

@@ -6,6 +6,7 @@
 import { FlowyteError, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { NumberHold, OwnedNumber, Standing } from '../../store/numbers.ts';
+import type { Operation } from '../../store/idempotency.ts';
 import { chargeUsage } from '../billing/meter.ts';
 import { billingWallet } from '../billing/mode.ts';
 import { numberPrice } from '../billing/prices.ts';
@@ -88,7 +89,10 @@ export interface PurchaseRequest {
  * a wallet that cannot pay (402) or a number taken meanwhile (409) writes nothing. The carrier is asked first, once every check has
  * passed, and given the number back should the write fail after all.
  */
-export async function purchaseNumber(services: Services, orgId: string, request: PurchaseRequest): Promise<OwnedNumber> {
+export async function purchaseNumber(services: Services, orgId: string, request: PurchaseRequest, operation?: Operation): Promise<OwnedNumber> {
+  // A purchase whose process died after its write: the number it bought is the answer.
+  const earlier = operation?.effect ? services.numbers.find(orgId, operation.effect) : undefined;
+  if (earlier) return earlier;
   const { e164 } = request;
   if (request.agentId) requireAgent(services, orgId, request.agentId);
   const stock = await services.carrier.lookup(e164);
@@ -120,6 +124,7 @@ export async function purchaseNumber(services: Services, orgId: string, request:
       chargeUsage(services, { ...charge, kind: 'number_rental', unitCents: price.monthlyCents }, { strict: true, idempotencyKey: rentalKey(number.id, start) });
       if (price.setupCents > 0) chargeUsage(services, { ...charge, kind: 'number_setup', unitCents: price.setupCents }, { strict: true, idempotencyKey: `number_setup:${number.id}` });
       if (hold) services.numbers.setHoldStatus(hold.id, 'consumed');
+      operation?.record(number.id);
       services.events.record(orgId, 'number.purchased', {
         numberId: number.id,
         e164,

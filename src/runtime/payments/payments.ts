@@ -2,6 +2,7 @@
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { DebitResult, EntryRequest, Payment, PaymentPurpose } from '../../store/wallet.ts';
+import type { Operation } from '../../store/idempotency.ts';
 import { SandboxPaymentProvider, type PaymentProvider } from './provider.ts';
 import { StripePaymentProvider, type PaymentEvent } from './stripe.ts';
 
@@ -19,9 +20,22 @@ export function paymentProvider(config: Config): PaymentProvider {
   return provider;
 }
 
-/** Record a pending payment and ask the provider to start it; a refusal fails the payment and is thrown. */
-export async function startPayment(services: Services, orgId: string, purpose: PaymentPurpose, amountCents: number): Promise<Payment> {
-  const payment = services.wallet.createPayment(orgId, { purpose, provider: paymentProvider(services.config).name, amountCents });
+/**
+ * Record a pending payment and ask the provider to start it; a refusal fails the payment and is
+ * thrown. Under an Idempotency-Key the payment is recorded as the operation's effect, so that a
+ * re-run after a crash asks the provider for the same payment (our payment id is its idempotency
+ * key) rather than starting a second one.
+ */
+export async function startPayment(services: Services, orgId: string, purpose: PaymentPurpose, amountCents: number, operation?: Operation): Promise<Payment> {
+  const earlier = operation?.effect ? services.wallet.findPayment(orgId, operation.effect) : undefined;
+  if (earlier && earlier.providerPaymentId !== null) return earlier;
+  const payment =
+    earlier ??
+    services.wallet.atomically(() => {
+      const created = services.wallet.createPayment(orgId, { purpose, provider: paymentProvider(services.config).name, amountCents });
+      operation?.record(created.id);
+      return created;
+    });
   try {
     return await askProvider(services, payment);
   } catch (error) {

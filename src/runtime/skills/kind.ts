@@ -51,6 +51,8 @@ export interface SkillKind {
   /** Normalize checked settings (may throw a validation error naming the field). */
   normalize?(config: Record<string, unknown>): Record<string, unknown>;
   defaultParameters?: Record<string, unknown>;
+  /** The settings holding URLs it calls (e.g. `url`), checked against the outbound policy when the skill is saved. */
+  urlSettings?: readonly string[];
   /** Parameters read from the outside system at save time (e.g. an MCP tool's inputSchema); may throw a validation error. */
   discoverParameters?(config: Record<string, unknown>, environment: SkillEnvironment): Promise<Record<string, unknown> | undefined>;
   execute(call: SkillCall, environment: SkillEnvironment): Promise<SkillOutcome>;

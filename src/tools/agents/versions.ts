@@ -43,6 +43,10 @@ export const publishAgent = defineTool({
   }),
   output: versionSchema,
   execute: async (input, context) => {
+    const { operation } = context;
+    // A publish whose process died after its write: the version it made is the answer.
+    const earlier = operation?.effect ? context.services.agents.findVersion(context.org.id, input.id, operation.effect) : undefined;
+    if (earlier) return presentVersion(earlier, earlier.id);
     const expected = parseIfMatch(input.ifMatch);
     // Exactly the draft version the probes passed on is published (a change meanwhile is a conflict).
     const probed = input.requireProbes ? await requirePassingProbes(context.services, loadAgent(context, input.id), expected, context.signal) : undefined;
@@ -50,7 +54,7 @@ export const publishAgent = defineTool({
       note: input.note ?? null,
       publishedBy: context.actor.id,
       config: compileCurrent(context.services, agent),
-    }));
+    }), (version) => operation?.record(version.id));
     if (result.status === 'not_found') throw notFound('agent', input.id);
     if (result.status === 'conflict') {
       throw versionConflict(context.services, result.current, `the draft is at version ${result.current.version}, not ${expected ?? probed}; review it and publish again`);

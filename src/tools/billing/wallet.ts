@@ -147,7 +147,7 @@ export const topUpWallet = defineTool({
     idempotencyKey: idempotencyKeyField,
   }),
   output: paymentSchema,
-  execute: async (input, context) => presentPayment(await startPayment(context.services, context.org.id, 'topup', toCents(input.amountUsd))),
+  execute: async (input, context) => presentPayment(await startPayment(context.services, context.org.id, 'topup', toCents(input.amountUsd), context.operation)),
 });
 
 export const configureWalletAutoReload = defineTool({

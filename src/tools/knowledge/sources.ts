@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool, deletedOutput, pageInput, pageOf, paginate } from '../define.ts';
 import { FlowyteError, notFound } from '../../errors.ts';
 import { loadAgent } from '../agents/present.ts';
-import { assertUrlShape } from '../../runtime/net/safe-fetch.ts';
+import { assertAllowedDestination } from '../../runtime/net/destination.ts';
 import type { SourceRecord } from '../../store/knowledge.ts';
 import {
   DEFAULT_REFRESH_HOURS, MIN_REFRESH_HOURS, agentId, enqueueIngestion, faqPair, includeField, loadSource, presentSource, requireField, sourceId,
@@ -37,7 +37,7 @@ export const addKnowledgeSource = defineTool({
     switch (input.kind) {
       case 'url':
         requireField(input.url, 'url', 'url');
-        assertUrlShape(input.url as string);
+        await assertAllowedDestination(input.url as string, { allowPrivateNetwork: services.config.allowPrivateNetwork }, 'url');
         break;
       case 'file': {
         requireField(input.file_id, 'file_id', 'file');

@@ -124,7 +124,7 @@ export const purchaseNumberTool = defineTool({
     idempotencyKey: idempotencyKeyField,
   }),
   output: ownedNumberSchema,
-  execute: async (input, context) => presentOwned(await purchaseNumber(context.services, context.org.id, input)),
+  execute: async (input, context) => presentOwned(await purchaseNumber(context.services, context.org.id, input, context.operation)),
 });
 
 export const importNumberTool = defineTool({

@@ -2,7 +2,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowyteError } from '../../../src/errors.ts';
-import { assertUrlShape, safeFetch, safeFetchWithDialer, type SafeFetchOptions } from '../../../src/runtime/net/safe-fetch.ts';
+import { safeFetch, safeFetchWithDialer, type SafeFetchOptions } from '../../../src/runtime/net/safe-fetch.ts';
+import { assertUrlShape } from '../../../src/runtime/net/destination.ts';
 import type { ConnectTarget } from '../../../src/runtime/net/pinned-connection.ts';
 
 // Only loopback ever carries traffic here. FAKE_PUBLIC is a public-looking address that the

@@ -6,7 +6,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { FlowyteError } from '../../../errors.ts';
-import { parseIp, refusalReason } from '../../net/address-policy.ts';
+import { destinationRefusal, parseIp } from '../../net/address-policy.ts';
 import type { ErrorDescription, SqlCredentials, SqlEngine, SqlSession, SqlTarget } from './sql-engine.ts';
 
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -27,7 +27,7 @@ export async function resolveTarget(engine: SqlEngine, credentials: SqlCredentia
     }
   }
   for (const answer of answers) {
-    const reason = allowPrivateNetwork ? null : refusalReason(answer);
+    const reason = destinationRefusal(answer, allowPrivateNetwork);
     if (reason) throw new HostRefused(`refused to connect to ${hostname}: ${reason}; only public database hosts can be connected`);
   }
   if (answers.length === 0) throw new HostRefused(`${hostname} did not resolve to any address`);

@@ -23,6 +23,7 @@ export const httpWebhook: SkillKind = {
     /** Shorthand for parametersSchema; turned into one on save. */
     parameters: z.array(parameterShorthand).max(50).optional(),
   }),
+  urlSettings: ['url'],
   async execute({ skill, input, conversation, signal }, environment) {
     const config = skill.executionConfig as { url: string; method: string; headers: Record<string, string>; timeout_ms: number };
     const query = config.method === 'GET';

@@ -62,6 +62,7 @@ export const mcp: SkillKind = {
     headers: headersSchema.default({}),
     timeout_ms: z.number().int().min(100).max(30_000).default(10_000),
   }),
+  urlSettings: ['serverUrl'],
   async discoverParameters(config, environment) {
     const settings = config as unknown as McpSettings;
     let tools: Tool[];
