@@ -47,7 +47,7 @@ function referencePage(documentUrl: string, scriptPath: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Flowyte API reference</title>
 <style>body{margin:0}</style></head>
-<body><redoc spec-url="${documentUrl}" required-props-first="true" expand-responses="200,201" show-extensions="x-flowyte-scope,x-flowyte-auth"></redoc>
+<body><main><redoc spec-url="${documentUrl}" required-props-first="true" expand-responses="200,201" show-extensions="x-flowyte-scope,x-flowyte-auth"></redoc></main>
 <noscript>The reference needs JavaScript; the document itself is at <a href="${documentUrl}">${documentUrl}</a>.</noscript>
 <script src="${scriptPath}"></script></body></html>`;
 }
