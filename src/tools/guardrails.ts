@@ -4,6 +4,8 @@ import { defineTool, idField, listOf } from './define.ts';
 import { FlowyteError } from '../errors.ts';
 import { loadAgent } from './agents/present.ts';
 import type { ToolContext } from './types.ts';
+import { SKILL_TYPE_NAMES } from '../runtime/skills/definition.ts';
+import { PROVIDERS } from '../runtime/integrations/providers.ts';
 import { policyInputSchema, verificationInputSchema, type GuardrailPolicy, type VerificationConfig } from '../runtime/guardrails/policy.ts';
 
 const agentId = idField('The agent id (agt_…).');
@@ -14,7 +16,7 @@ const POLICY_HELP =
 export const policySchema = z.object({
   id: z.string().describe('Policy id (grd_…); new ids on every replace.'),
   policyType: z.string().describe('What the policy enforces.'),
-  appliesToSkillType: z.string().nullable().describe('Only skills of this type.'),
+  appliesToSkillType: z.string().nullable().describe('Only skills of this type, or that reach this integration kind (e.g. shopify).'),
   appliesToSkillId: z.string().nullable().describe('Only this skill.'),
   isEnabled: z.boolean().describe('Whether it is enforced.'),
   config: z.record(z.string(), z.unknown()).describe('Its settings, defaults filled in.'),
@@ -41,7 +43,21 @@ function checkSkillIds(context: ToolContext, agent: string, ids: (string | null)
   });
 }
 
+/** A policy for a skill type or integration kind that does not exist would cover nothing: 422. */
+function checkSkillTypes(policies: GuardrailPolicy[]): void {
+  const known = new Set([...SKILL_TYPE_NAMES, ...PROVIDERS.keys()]);
+  const errors = policies.flatMap((policy, index) =>
+    policy.appliesToSkillType === null || known.has(policy.appliesToSkillType)
+      ? []
+      : [{ field: `policies.${index}.appliesToSkillType`, message: 'is neither a skill type (GET /skill-types) nor an integration kind (GET /integrations/catalog)' }],
+  );
+  if (errors.length) {
+    throw new FlowyteError('unprocessable', `${errors.map((error) => error.field).join(', ')} would cover no skill: ${errors[0].message}`, { errors });
+  }
+}
+
 function savePolicies(context: ToolContext, agent: string, policies: GuardrailPolicy[]) {
+  checkSkillTypes(policies);
   checkSkillIds(context, agent, policies.map((policy) => policy.appliesToSkillId), (index) => `policies.${index}.appliesToSkillId`);
   return { items: context.services.guardrails.replacePolicies(context.org.id, agent, policies) };
 }

@@ -60,6 +60,30 @@ describe('lookup_order in a live conversation', () => {
   });
 });
 
+describe('a guardrail for the shopify integration kind', () => {
+  it('covers the provisioned Shopify skills: an unverified caller hears no order details', async () => {
+    await connectShopify(platform, shop);
+    await call(platform, 'POST', `/agents/${platform.agentId}/integrations/shopify/provision`, {});
+    await call(platform, 'PUT', `/agents/${platform.agentId}/caller-verification`, [{ method: 'account_pin', requiredFields: ['pin'] }]);
+    await call(platform, 'PUT', `/agents/${platform.agentId}/guardrails`, [{ policyType: 'verify_before_disclose', appliesToSkillType: 'shopify' }]);
+    await platform.publish();
+    const frames = await talkLive(platform, platform.agentId, ['Where is my order #1001?']);
+    expect(frames.filter((frame) => frame.event === 'guardrail').map((frame) => frame.data.rule)).toContain('verify_before_disclose');
+    expect(shop.requests.filter((request) => request.operationName === 'OrderLookup')).toEqual([]);
+    expect(JSON.stringify(frames)).not.toContain('1Z999AA10123456784');
+  });
+
+  it('refuses an appliesToSkillType that names no skill type and no integration kind, saving nothing', async () => {
+    const path = `/agents/${platform.agentId}/guardrails`;
+    const typo = await platform.request('PUT', path, { body: [{ policyType: 'verify_before_disclose', appliesToSkillType: 'shopfy' }] });
+    expect(typo.status).toBe(422);
+    expect(await body(typo)).toMatchObject({ code: 'unprocessable', errors: [{ field: 'policies.0.appliesToSkillType' }] });
+    expect(await call(platform, 'GET', path)).toEqual([]);
+    const byType = await platform.request('PUT', path, { body: [{ policyType: 'verify_before_disclose', appliesToSkillType: 'integration_action' }] });
+    expect(byType.status).toBe(200);
+  });
+});
+
 describe('claim_shopify_install', () => {
   const claim = (payload: unknown, kind = 'shopify', token?: string) => platform.request('POST', `/integrations/${kind}/claim`, { body: payload, token });
 

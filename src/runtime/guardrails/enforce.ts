@@ -49,9 +49,22 @@ export function guardState(events: ReceiptEvent[]): GuardState {
   return state;
 }
 
+/**
+ * The names a policy's appliesToSkillType can give a skill: its skill type, and for a skill that
+ * runs a connected integration (integration_action, integration_binding) that integration's kind,
+ * so `"shopify"` covers every skill that reaches Shopify.
+ */
+export function skillTypeNames(skill: Pick<CompiledSkill, 'skillType' | 'executionConfig'>): string[] {
+  const kind = skill.executionConfig.kind;
+  return skill.skillType.startsWith('integration_') && typeof kind === 'string' ? [skill.skillType, kind] : [skill.skillType];
+}
+
 /** Whether a policy covers a skill (no applies-to: every skill). */
 export function covers(policy: GuardrailPolicy, skill: CompiledSkill): boolean {
-  return (policy.appliesToSkillId === null || policy.appliesToSkillId === skill.id) && (policy.appliesToSkillType === null || policy.appliesToSkillType === skill.skillType);
+  return (
+    (policy.appliesToSkillId === null || policy.appliesToSkillId === skill.id) &&
+    (policy.appliesToSkillType === null || skillTypeNames(skill).includes(policy.appliesToSkillType))
+  );
 }
 
 /** The enabled policies of a type that cover a skill. */

@@ -27,7 +27,7 @@ export const POLICY_CONFIGS = {
 export const policyInputSchema = z
   .object({
     policyType: z.enum(POLICY_TYPES).describe('What the policy enforces.'),
-    appliesToSkillType: z.string().max(40).nullable().default(null).describe('Only skills of this type (null: every skill the policy can apply to).'),
+    appliesToSkillType: z.string().max(40).nullable().default(null).describe('Only skills of this skill type, or that reach this integration kind (e.g. shopify: its integration_action and integration_binding skills); null: every skill the policy can apply to. Anything else is 422.'),
     appliesToSkillId: z.string().max(64).nullable().default(null).describe('Only this skill.'),
     isEnabled: z.boolean().default(true).describe('Disabled policies are kept but not enforced.'),
     config: z.record(z.string(), z.unknown()).default({}).describe('Settings of the policy type (see the tool description).'),
