@@ -9,7 +9,7 @@ import { authenticate, type AppEnv } from './authenticate.ts';
 import { honoPath, limitBody, mountTools } from './rest.ts';
 import { openaiError, openaiPathMatcher } from './openai-errors.ts';
 import { cors } from 'hono/cors';
-import { buildOpenApi } from './openapi.ts';
+import { openApiDocument } from './openapi.ts';
 import { mountReferencePage } from './reference-page.ts';
 import { mountMcp } from '../mcp/http.ts';
 import { mountWidgetAssets } from './widget-assets.ts';
@@ -42,7 +42,6 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   checkRegistry(tools);
   const app = new Hono<AppEnv>();
   // Built on first request: it converts every tool's schemas, which would slow every start.
-  let openApi: ReturnType<typeof buildOpenApi> | undefined;
 
   app.use('*', async function requestId(c, next) {
     const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
@@ -63,7 +62,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   app.get('/', (c) => c.json({ name: 'flowyte', api: '/api/v1', openapi: '/api/v1/openapi.json', docs: '/docs', mcp: '/mcp' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/api/v1/openapi.json', (c) => c.json((openApi ??= buildOpenApi(tools, services.config.publicBaseUrl))));
+  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(tools, services.config.publicBaseUrl)));
   mountReferencePage(app, '/api/v1/openapi.json');
   mountWidgetAssets(app);
   mountStripeWebhook(app, services);

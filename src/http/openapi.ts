@@ -141,6 +141,20 @@ function operation(tool: Tool, faces: Faces): Record<string, unknown> {
 }
 
 /** The whole document for a tool list. */
+const documents = new WeakMap<readonly Tool[], Map<string, Record<string, unknown>>>();
+
+/**
+ * The whole document for these tools at this base URL, built once per process (up to a second):
+ * REST's /openapi.json and MCP's flowyte://openapi.json serve the same object.
+ */
+export function openApiDocument(tools: readonly Tool[], baseUrl: string): Record<string, unknown> {
+  let byBase = documents.get(tools);
+  if (!byBase) documents.set(tools, (byBase = new Map()));
+  let document = byBase.get(baseUrl);
+  if (!document) byBase.set(baseUrl, (document = buildOpenApi(tools, baseUrl)));
+  return document;
+}
+
 export function buildOpenApi(tools: readonly Tool[], baseUrl: string): Record<string, unknown> {
   const faces: Faces = { schemas: new ComponentSchemas(), problems: new ProblemResponses() };
   const paths: Record<string, Record<string, Record<string, unknown>>> = {};

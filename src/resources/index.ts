@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { completable, McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate } from '@modelcontextprotocol/server';
 import { grants } from '../auth/scopes.ts';
 import { compileCurrent, withoutSecrets } from '../runtime/compile.ts';
-import { buildOpenApi } from '../http/openapi.ts';
+import { buildOpenApi, openApiDocument } from '../http/openapi.ts';
 import type { McpSession } from '../mcp/server.ts';
 import { packagePath } from '../package-root.ts';
 import { TOOLSETS } from '../tools/toolsets.ts';
@@ -18,8 +18,13 @@ function openApiText(session: McpSession, toolset: string): string {
   if (!texts) openApiCache.set(session.tools, (texts = new Map()));
   let text = texts.get(toolset);
   if (text === undefined) {
-    const tools = toolset ? session.tools.filter((tool) => tool.toolset === toolset) : session.tools;
-    text = JSON.stringify(withUsedComponents(buildOpenApi(tools, session.services.config.publicBaseUrl)));
+    const { tools, services } = session;
+    // The whole document is the one REST serves; an area's is built from its tools alone.
+    text = JSON.stringify(
+      toolset
+        ? withUsedComponents(buildOpenApi(tools.filter((tool) => tool.toolset === toolset), services.config.publicBaseUrl))
+        : openApiDocument(tools, services.config.publicBaseUrl),
+    );
     texts.set(toolset, text);
   }
   return text;
